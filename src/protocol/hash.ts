@@ -1,0 +1,42 @@
+// Every hash in the protocol is domain-separated by a tag, so a value hashed in one role
+// can never be replayed as a value of another role. See docs/protocol.md, "Hashing".
+import { sha256 } from '@noble/hashes/sha2.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+
+/** Domain tags. Adding one is a protocol change: document it in docs/protocol.md. */
+export const TAG = {
+  ballotId: 'veche/ballot-id/v1',
+  confirmationCode: 'veche/confirmation-code/v1',
+  nullifier: 'veche/nullifier/v1',
+  envelopeSignature: 'veche/envelope-sig/v1',
+  auditEntry: 'veche/audit-entry/v1',
+  exportSignature: 'veche/export-sig/v1',
+  headerVote: 'veche/header-vote/v1',
+  headerHash: 'veche/header/v1',
+  receipt: 'veche/receipt/v1',
+} as const;
+export type Tag = (typeof TAG)[keyof typeof TAG];
+
+function u32be(n: number): Uint8Array {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, n);
+  return b;
+}
+
+/** sha256(len(tag) ‖ tag ‖ len(p1) ‖ p1 ‖ …) with 4-byte big-endian lengths. */
+export function taggedHash(tag: string, ...parts: Uint8Array[]): Uint8Array {
+  const h = sha256.create();
+  const t = utf8ToBytes(tag);
+  h.update(u32be(t.length)).update(t);
+  for (const p of parts) h.update(u32be(p.length)).update(p);
+  return h.digest();
+}
+
+export function toHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}
+
+export function fromHex(hex: string): Uint8Array {
+  if (!/^(?:[0-9a-f]{2})*$/.test(hex)) throw new TypeError('not lowercase hex');
+  return new Uint8Array(Buffer.from(hex, 'hex'));
+}

@@ -1,0 +1,114 @@
+// The one catalogue of log and audit event ids. Every structured log line and every audit
+// entry carries one of these in its `event` field, so operators can grep and alert on
+// stable names. Long actions log a `.start` and an outcome (`.ok` / `.failed`).
+// Each area owns its block; ids are unique across the catalogue (a test checks).
+
+export const HOST_EVENTS = {
+  hostStart: 'host.start',
+  hostReady: 'host.ready',
+  hostStop: 'host.stop',
+  hostStopped: 'host.stopped',
+  rpcRejected: 'rpc.rejected',
+  rpcFailed: 'rpc.failed',
+  eventsClientOpen: 'events.client.open',
+  eventsClientClose: 'events.client.close',
+  sessionTransition: 'session.transition',
+  shellStart: 'shell.start',
+  shellBrowserExit: 'shell.browser.exit',
+  devDockAction: 'devdock.action',
+} as const;
+
+export const BALLOT_EVENTS = {
+  ballotSealStart: 'ballot.seal.start',
+  ballotSealOk: 'ballot.seal.ok',
+  ballotSealFailed: 'ballot.seal.failed',
+  ballotChallenged: 'ballot.challenged',
+  noncePoolRefill: 'ballot.pool.refill',
+  electionRejected: 'ballot.election.rejected',
+} as const;
+
+export const STORE_EVENTS = {
+  storeOpen: 'store.open',
+  storeMigrate: 'store.migrate',
+  storeDiskFull: 'store.disk-full',
+  outboxEnqueued: 'outbox.enqueued',
+  outboxTransition: 'outbox.transition',
+  outboxRejected: 'outbox.rejected',
+  auditVerifyOk: 'audit.verify.ok',
+  auditVerifyFailed: 'audit.verify.failed',
+  exportWritten: 'export.written',
+} as const;
+
+export const HARDWARE_EVENTS = {
+  deviceConnected: 'device.connected',
+  deviceDisconnected: 'device.disconnected',
+  deviceFault: 'device.fault',
+  cardPresent: 'card.present',
+  cardRead: 'card.read',
+  cardRemoved: 'card.removed',
+  cardError: 'card.error',
+  printStart: 'print.start',
+  printOk: 'print.ok',
+  printFailed: 'print.failed',
+  printerStatus: 'printer.status',
+  touchHealth: 'touch.health',
+} as const;
+
+export const SYNC_EVENTS = {
+  syncStart: 'sync.start',
+  syncOk: 'sync.ok',
+  syncFailed: 'sync.failed',
+  headerVerified: 'sync.header.verified',
+  headerRejected: 'sync.header.rejected',
+  witnessConflict: 'sync.witness.conflict',
+  submitStart: 'sync.submit.start',
+  submitOk: 'sync.submit.ok',
+  submitFailed: 'sync.submit.failed',
+  ballotFinal: 'sync.ballot.final',
+  statePulled: 'sync.state.pulled',
+} as const;
+
+export const STAFF_EVENTS = {
+  staffSignIn: 'staff.signin',
+  staffSignInFailed: 'staff.signin.failed',
+  staffSignOut: 'staff.signout',
+  staffLockout: 'staff.lockout',
+  pollsOpen: 'polls.open',
+  pollsPause: 'polls.pause',
+  pollsClose: 'polls.close',
+  provisionStart: 'provision.start',
+  provisionOk: 'provision.ok',
+  provisionFailed: 'provision.failed',
+  keyGenerated: 'key.generated',
+  keyWiped: 'key.wiped',
+  reconcileRun: 'reconcile.run',
+} as const;
+
+export const DEVNET_EVENTS = {
+  devnetStart: 'devnet.start',
+  blockCommitted: 'devnet.block.committed',
+  txRejected: 'devnet.tx.rejected',
+  faultSet: 'devnet.fault.set',
+} as const;
+
+export const EVENTS = {
+  ...HOST_EVENTS,
+  ...BALLOT_EVENTS,
+  ...STORE_EVENTS,
+  ...HARDWARE_EVENTS,
+  ...SYNC_EVENTS,
+  ...STAFF_EVENTS,
+  ...DEVNET_EVENTS,
+} as const;
+
+export type EventId = (typeof EVENTS)[keyof typeof EVENTS];
+
+export const ALL_EVENT_SECTIONS = [
+  HOST_EVENTS,
+  BALLOT_EVENTS,
+  STORE_EVENTS,
+  HARDWARE_EVENTS,
+  SYNC_EVENTS,
+  STAFF_EVENTS,
+  DEVNET_EVENTS,
+] as const;
