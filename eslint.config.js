@@ -12,7 +12,10 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/switch-exhaustiveness-check': 'off',
       'no-console': ['error', { allow: ['error', 'warn'] }],
       eqeqeq: ['error', 'always'],
@@ -27,7 +30,14 @@ export default tseslint.config(
       // The renderer is untrusted and runs in a browser: no Node built-ins, ever.
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['node:*', 'fs', 'path', 'child_process', 'crypto', 'os', 'net', 'http'], message: 'The renderer has no Node.' }] },
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'path', 'child_process', 'crypto', 'os', 'net', 'http'],
+              message: 'The renderer has no Node.',
+            },
+          ],
+        },
       ],
     },
   },

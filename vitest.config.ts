@@ -6,7 +6,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/crash/**/*.test.ts', 'src/**/*.test.ts'],
+          include: [
+            'test/unit/**/*.test.ts',
+            'test/integration/**/*.test.ts',
+            'test/crash/**/*.test.ts',
+            'src/**/*.test.ts',
+          ],
           setupFiles: ['test/setup.ts'],
           environment: 'node',
           testTimeout: 60_000,

@@ -32,7 +32,9 @@ for (const file of files) {
     }
   } catch (e) {
     failed = true;
-    process.stderr.write(`[${file}] FAILED: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.stderr.write(
+      `[${file}] FAILED: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
   }
 }
 

@@ -17,7 +17,8 @@ export type Canonical =
 function check(value: unknown, path: string): void {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return;
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) throw new TypeError(`${path}: only safe integers are canonical`);
+    if (!Number.isSafeInteger(value))
+      throw new TypeError(`${path}: only safe integers are canonical`);
     return;
   }
   if (value instanceof Uint8Array) return;

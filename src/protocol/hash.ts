@@ -14,6 +14,18 @@ export const TAG = {
   headerVote: 'veche/header-vote/v1',
   headerHash: 'veche/header/v1',
   receipt: 'veche/receipt/v1',
+  electionHash: 'veche/election/v1',
+  ballotContext: 'veche/ballot-context/v1',
+  selectionProof: 'veche/selection-proof/v1',
+  limitProof: 'veche/limit-proof/v1',
+  guardianKeyProof: 'veche/guardian-key-proof/v1',
+  decryptionProof: 'veche/decryption-proof/v1',
+  ballotNonce: 'veche/ballot-nonce/v1',
+  chainGenesis: 'veche/chain-genesis/v1',
+  rollEntry: 'veche/roll-entry/v1',
+  rollIdentity: 'veche/roll-identity/v1',
+  challengeReveal: 'veche/challenge-reveal/v1',
+  challengeSignature: 'veche/challenge-sig/v1',
 } as const;
 export type Tag = (typeof TAG)[keyof typeof TAG];
 

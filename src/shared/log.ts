@@ -21,7 +21,9 @@ function wrap(p: PinoLogger): Logger {
   };
 }
 
-export function createLogger(opts: { level?: string; destination?: DestinationStream } = {}): Logger {
+export function createLogger(
+  opts: { level?: string; destination?: DestinationStream } = {},
+): Logger {
   const p = pino(
     { level: opts.level ?? process.env['VECHE_LOG_LEVEL'] ?? 'info', base: { app: 'veche-kiosk' } },
     opts.destination ?? pino.destination({ dest: 2, sync: false }),

@@ -1,0 +1,96 @@
+#!/bin/sh
+# Builds the Veche Kiosk appliance root file system from Debian's packages, without root
+# privileges: mmdebstrap in unshare mode (needs a subordinate uid range for the user, as
+# every Debian user created by adduser has) or in fakechroot mode.
+#
+#   images/build.sh OUT_DIR [--arch amd64|arm64] [--suite trixie] [--app-deb FILE]
+#                           [--no-kernel] [--mode unshare|fakechroot] [--mirror URL]
+#
+# Output: OUT_DIR/veche-kiosk-rootfs-ARCH.tar (the root file system, to be written onto
+# the LABEL=veche-root partition, see docs/appliance.md) and OUT_DIR/manifest.txt (users,
+# units, rules and application found in it). Without --app-deb the image holds everything
+# but the application; the manifest says so.
+# shellcheck disable=SC2016 # the hook strings are expanded by mmdebstrap's shell, not here
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+out=""
+arch=$(dpkg --print-architecture)
+suite=trixie
+app_deb=""
+kernel=yes
+mode=unshare
+mirror=http://deb.debian.org/debian
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --arch) arch="$2"; shift 2 ;;
+    --suite) suite="$2"; shift 2 ;;
+    --app-deb) app_deb=$(realpath "$2"); shift 2 ;;
+    --no-kernel) kernel=no; shift ;;
+    --mode) mode="$2"; shift 2 ;;
+    --mirror) mirror="$2"; shift 2 ;;
+    -*) echo "build.sh: unknown option: $1" >&2; exit 2 ;;
+    *) out="$1"; shift ;;
+  esac
+done
+if [ -z "$out" ]; then
+  echo "usage: images/build.sh OUT_DIR [--arch ARCH] [--suite SUITE] [--app-deb FILE] [--no-kernel] [--mode unshare|fakechroot]" >&2
+  exit 2
+fi
+if [ -n "$app_deb" ] && [ ! -f "$app_deb" ]; then
+  echo "build.sh: no such .deb: $app_deb" >&2
+  exit 2
+fi
+command -v mmdebstrap >/dev/null || { echo "build.sh: mmdebstrap is not installed (apt-get install mmdebstrap uidmap)" >&2; exit 2; }
+
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+tarball="$out/veche-kiosk-rootfs-$arch.tar"
+manifest="$out/manifest.txt"
+rm -f "$tarball" "$manifest"
+
+packages=$(grep -v '^[[:space:]]*#' "$here/packages.txt" | grep -v '^[[:space:]]*$' | paste -sd, -)
+if [ "$kernel" = yes ]; then
+  packages="$packages,linux-image-$arch"
+fi
+
+# The hooks run with the new root file system as $1; the host side paths below are
+# passed through the environment so that no path needs quoting inside a hook string.
+export VECHE_IMAGES="$here" VECHE_APP_DEB="$app_deb"
+
+set -- \
+  --mode="$mode" \
+  --variant=minbase \
+  --architectures="$arch" \
+  --components=main \
+  --include="$packages" \
+  --customize-hook='"$VECHE_IMAGES/install-appliance.sh" --root "$1" --from "$VECHE_IMAGES"' \
+  --customize-hook='cp -R "$VECHE_IMAGES/rootfs/." "$1/"' \
+  --customize-hook='mkdir -p "$1/var/lib/veche-kiosk" "$1/opt" && echo veche-kiosk > "$1/etc/hostname"'
+
+if [ -n "$app_deb" ]; then
+  set -- "$@" \
+    --customize-hook='cp "$VECHE_APP_DEB" "$1/tmp/veche-kiosk.deb"' \
+    --customize-hook='chroot "$1" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends /tmp/veche-kiosk.deb && rm -f "$1/tmp/veche-kiosk.deb"'
+fi
+
+set -- "$@" \
+  --customize-hook='chroot "$1" systemd-sysusers' \
+  --customize-hook='chroot "$1" systemctl enable veche-host.service veche-ui.service systemd-networkd.service systemd-timesyncd.service' \
+  --customize-hook='chroot "$1" systemctl set-default graphical.target' \
+  --customize-hook='mkdir -p "$1/usr/share/veche-kiosk" && "$VECHE_IMAGES/manifest.sh" "$1" > "$1/usr/share/veche-kiosk/image-manifest.txt"' \
+  "$suite" "$tarball" "$mirror"
+
+start=$(date +%s)
+mmdebstrap "$@"
+end=$(date +%s)
+
+# The manifest is written inside the image (a technician finds it on the device too) and
+# copied out here, with the build's own numbers appended.
+tar -xOf "$tarball" ./usr/share/veche-kiosk/image-manifest.txt > "$manifest"
+{
+  echo "build.seconds $((end - start))"
+  echo "build.tarball $(basename "$tarball") $(stat -c %s "$tarball")"
+} >> "$manifest"
+cat "$manifest"

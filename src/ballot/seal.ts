@@ -1,0 +1,139 @@
+// Sealing a ballot at the kiosk: the voter's choices plus a prepared ballot become a signed
+// envelope with its confirmation code. The plaintext and the selection nonces stay in the
+// returned SealedBallot (host memory only) until the voter casts or challenges.
+import type { Contest } from '../protocol/election.js';
+import { bytesEqual, encodePoint, encodeScalar, mod, Point, smallMultipleOfG } from './group.js';
+import type { ElectionContext } from './context.js';
+import {
+  ballotContext,
+  ballotId,
+  confirmationCode,
+  coarseTime,
+  encodeEnvelope,
+  envelopeSigningMessage,
+  type Envelope,
+  type EnvelopeBody,
+  type SignedEnvelope,
+} from './envelope.js';
+import type { Signer } from './ed25519.js';
+import { limitValues, selectionValues } from './kinds.js';
+import { proveMembership, type MembershipProof } from './membership-proof.js';
+import type { PreparedBallot } from './prepare.js';
+import { LIMIT_TAG, limitHeader, SELECTION_TAG, selectionHeader } from './statements.js';
+import { err, ok, type Result } from '../shared/result.js';
+
+export type SealError =
+  | { kind: 'wrong-election' }
+  | { kind: 'wrong-shape'; message: string }
+  | { kind: 'value-out-of-range'; contest: number; option: number }
+  | { kind: 'limit-violated'; contest: number };
+
+export interface SealInput {
+  ctx: ElectionContext;
+  prepared: PreparedBallot;
+  /** Per contest of the style, per option: the value 0..R. */
+  choices: readonly (readonly number[])[];
+  nullifier: Uint8Array;
+  kioskId: string;
+  kioskSeq: number;
+  /** The previous confirmation code of this kiosk, or chainGenesis(kioskId) for seq 0. */
+  chainPrev: Uint8Array;
+  /** Unix seconds; coarsened to the hour before it enters the envelope. */
+  now: number;
+  signer: Signer;
+}
+
+export interface SealedBallot {
+  envelope: Envelope;
+  signed: SignedEnvelope;
+  ballotId: Uint8Array;
+  confirmationCode: Uint8Array;
+  /** Host memory only; revealed if the voter challenges, dropped when they cast. */
+  secrets: { choices: number[][]; nonces: bigint[][] };
+}
+
+export const proofToWire = (p: MembershipProof) => ({
+  c: p.c.map((x) => encodeScalar(x)),
+  v: p.v.map((x) => encodeScalar(x)),
+});
+
+/** Checks the choices against the style before anything is encrypted. */
+export function checkChoices(
+  contests: readonly Contest[],
+  choices: readonly (readonly number[])[],
+): Result<void, SealError> {
+  if (choices.length !== contests.length) return err({ kind: 'wrong-shape', message: 'contest count' });
+  for (const [ci, contest] of contests.entries()) {
+    const row = choices[ci] ?? [];
+    if (row.length !== contest.options.length) return err({ kind: 'wrong-shape', message: `contest ${ci} option count` });
+    let sum = 0;
+    for (const [oi, v] of row.entries()) {
+      if (!Number.isInteger(v) || v < 0 || v > contest.range) return err({ kind: 'value-out-of-range', contest: ci, option: oi });
+      sum += v;
+    }
+    if (!limitValues(contest.limit).includes(sum)) return err({ kind: 'limit-violated', contest: ci });
+  }
+  return ok(undefined);
+}
+
+export function sealBallot(input: SealInput): Result<SealedBallot, SealError> {
+  const { ctx, prepared, choices } = input;
+  if (!bytesEqual(prepared.electionHash, ctx.hash)) return err({ kind: 'wrong-election' });
+  const contests = ctx.styles.get(prepared.styleId);
+  if (!contests) return err({ kind: 'wrong-shape', message: 'unknown style' });
+  const checked = checkChoices(contests, choices);
+  if (!checked.ok) return checked;
+
+  const head = {
+    electionId: ctx.election.electionId,
+    unit: ctx.election.unit,
+    ballotStyle: prepared.styleId,
+    nullifier: input.nullifier,
+    kioskId: input.kioskId,
+    kioskSeq: input.kioskSeq,
+    chainPrev: input.chainPrev,
+    time: coarseTime(input.now),
+  };
+  const context = ballotContext(head);
+  const ciphertexts: Envelope['ciphertexts'] = [];
+  const proofs: Envelope['proofs'] = [];
+  for (const [ci, contest] of contests.entries()) {
+    const pc = prepared.contests[ci];
+    const row = choices[ci];
+    if (!pc || !row) throw new Error('prepared ballot does not match its style');
+    const values = selectionValues(contest.range);
+    const cts: Envelope['ciphertexts'][number] = [];
+    const selectionProofs: Envelope['proofs'][number]['selections'] = [];
+    let sumBeta = Point.ZERO;
+    let sum = 0;
+    for (const [oi, ps] of pc.selections.entries()) {
+      const sigma = row[oi] as number;
+      const beta = ps.xiK.add(smallMultipleOfG(sigma));
+      sumBeta = sumBeta.add(beta);
+      sum += sigma;
+      const betaBytes = encodePoint(beta);
+      cts.push({ alpha: ps.alphaBytes, beta: betaBytes });
+      const header = selectionHeader(ctx.hash, context, ci, oi, ctx.Kbytes, ps.alphaBytes, betaBytes);
+      selectionProofs.push(proofToWire(proveMembership(SELECTION_TAG, header, values, sigma, sigma, ps.xi, ps.proof)));
+    }
+    const lv = limitValues(contest.limit);
+    const header = limitHeader(ctx.hash, context, ci, ctx.Kbytes, pc.sumAlphaBytes, encodePoint(sumBeta));
+    const limit = proofToWire(proveMembership(LIMIT_TAG, header, lv, lv.indexOf(sum), sum, pc.sumXi, pc.limit));
+    ciphertexts.push(cts);
+    proofs.push({ selections: selectionProofs, limit });
+  }
+  const body: EnvelopeBody = { ...head, ciphertexts, proofs };
+  const code = confirmationCode(body);
+  const envelope: Envelope = { ...body, confirmationCode: code };
+  const bytes = encodeEnvelope(envelope);
+  return ok({
+    envelope,
+    signed: { bytes, signature: input.signer.sign(envelopeSigningMessage(bytes)) },
+    ballotId: ballotId(bytes),
+    confirmationCode: code,
+    secrets: {
+      choices: choices.map((r) => [...r]),
+      nonces: prepared.contests.map((c) => c.selections.map((s) => mod(s.xi))),
+    },
+  });
+}

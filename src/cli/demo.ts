@@ -1,0 +1,75 @@
+// `veche-kiosk demo`: the host with simulated devices and the dev dock, and the UI in
+// Electron if its runtime is here, else Debian's Chromium as an app window, else the URL.
+import { createHost } from '../main/host.js';
+import { openSimulatedDevices } from '../main/devices.js';
+import { rendererDir } from '../main/paths.js';
+import {
+  findChromium,
+  findElectron,
+  hasDisplay,
+  openChromium,
+  openElectron,
+  type OpenedWindow,
+} from '../main/shell/browser.js';
+import { systemClock } from '../shared/clock.js';
+import { EVENTS } from '../shared/events.js';
+import { createLogger } from '../shared/log.js';
+import { hostArgs, parsePort, untilSignal } from './args.js';
+
+export async function runDemo(argv: string[]): Promise<number> {
+  const args = hostArgs(argv);
+  const dir = rendererDir('demo');
+  if (dir === null) {
+    console.error('demo: the demo renderer is not built; run `npm run build:renderer` first');
+    return 1;
+  }
+  const clock = systemClock();
+  const logger = createLogger();
+  const sim = await openSimulatedDevices({
+    clock,
+    logger,
+    transport: args.transport === 'mock' ? 'mock' : 'pty',
+  });
+  const port = parsePort(args.port);
+  const host = await createHost({
+    clock,
+    logger,
+    devices: sim.devices,
+    dock: sim.dock,
+    rendererDir: dir,
+    ...(port !== undefined ? { port } : {}),
+  });
+
+  let window: OpenedWindow | null = null;
+  if (!args.headless && hasDisplay()) {
+    const electron = findElectron();
+    const chromium = findChromium();
+    if (electron !== null) {
+      window = openElectron(host.appUrl, electron, 'dist/host/main/electron/main.js');
+    } else if (chromium !== null) {
+      window = openChromium(host.appUrl, chromium, args.kiosk);
+    }
+  }
+  logger.info(EVENTS.shellStart, { shell: window?.kind ?? 'none' });
+  console.log(`Veche Kiosk demo is running (${sim.transport} devices).`);
+  if (window === null) {
+    const why = args.headless
+      ? '--headless'
+      : hasDisplay()
+        ? 'no Chromium or Electron found'
+        : 'no display';
+    console.log(`Open this URL in a browser (${why}):\n  ${host.appUrl}`);
+  } else {
+    console.log(`The UI is open in ${window.kind}. Close it or press Ctrl-C to stop.`);
+  }
+
+  const closed = window
+    ? new Promise<string>((r) => window?.child.once('exit', () => r('window closed')))
+    : new Promise<string>(() => undefined);
+  const why = await Promise.race([untilSignal(), closed]);
+  logger.info(EVENTS.shellBrowserExit, { reason: why });
+  window?.close();
+  await host.close();
+  await sim.close();
+  return 0;
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// The `veche-kiosk` command. The polyfill import must stay first: libp2p needs it on Node 20.
+import '../polyfills.js';
+import { runDemo } from './demo.js';
+import { runServe } from './serve.js';
+
+const USAGE = `usage: veche-kiosk <command> [options]
+
+commands:
+  demo [--headless] [--port N] [--kiosk]   host + simulated devices + the UI in Chromium/Electron
+  serve [--simulated] [--port N]           the host alone (for the Electron shell or systemd)
+  simulate card-reader|printer --port P    a device simulator on a serial port or pty
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'demo':
+      return runDemo(rest);
+    case 'serve':
+      return runServe(rest);
+    case 'simulate': {
+      const { runSimulator } = await import('./simulate.js');
+      return runSimulator(rest);
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`unknown command: ${command}\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== -1) process.exitCode = code;
+  },
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exitCode = 1;
+  },
+);

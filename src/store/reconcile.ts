@@ -1,0 +1,118 @@
+// Reconciliation for poll staff: per election, how many ballots the kiosk holds in each kind
+// and state (and rejected by reason), and the list behind every number. Counts are one
+// GROUP BY over the covering index outbox_reconcile, so a million rows stay sub-second;
+// lists are keyset-paginated in kiosk order over the same indexes.
+import type { Db } from './db.js';
+import { BALLOT_ROW_COLUMNS, toBallotRow, type BallotRow } from './outbox.js';
+import {
+  BALLOT_KINDS,
+  OUTBOX_STATES,
+  REJECT_REASONS,
+  type BallotKind,
+  type OutboxState,
+  type RejectReason,
+} from './states.js';
+
+export type StateCounts = Record<OutboxState, number>;
+export type ReasonCounts = Record<RejectReason, number>;
+
+export interface KindCounts {
+  readonly total: number;
+  readonly byState: StateCounts;
+  readonly rejectedByReason: ReasonCounts;
+}
+
+export interface ReconciliationCounts {
+  readonly electionId: string;
+  /** Ballots the voter cast; their states are what the chain should show as counted. */
+  readonly cast: KindCounts;
+  /** Challenged ballots: published for audit, never counted. */
+  readonly challenged: KindCounts;
+}
+
+/** Which number a list stands behind. */
+export type ListFilter =
+  | { readonly kind: BallotKind }
+  | { readonly kind: BallotKind; readonly state: OutboxState }
+  | { readonly kind: BallotKind; readonly state: 'rejected'; readonly reason: RejectReason };
+
+export interface Page {
+  /** Return rows with kioskSeq greater than this (the last row of the previous page). */
+  readonly afterSeq?: number;
+  readonly limit: number;
+}
+
+export interface Reconciliation {
+  counts(electionId: string): ReconciliationCounts;
+  list(electionId: string, filter: ListFilter, page: Page): BallotRow[];
+  /** Elections the kiosk holds ballots for. */
+  elections(): string[];
+}
+
+const zeroStates = (): StateCounts =>
+  Object.fromEntries(OUTBOX_STATES.map((s) => [s, 0])) as StateCounts;
+const zeroReasons = (): ReasonCounts =>
+  Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as ReasonCounts;
+
+export const MAX_PAGE = 10_000;
+
+export function createReconciliation(db: Db): Reconciliation {
+  const from = 'FROM outbox o JOIN confirmation_chain c ON c.kiosk_seq = o.kiosk_seq';
+  const q = {
+    counts: db.prepare<
+      [string],
+      { kind: BallotKind; state: OutboxState; reject_reason: RejectReason | null; n: number }
+    >(
+      `SELECT kind, state, reject_reason, count(*) AS n FROM outbox INDEXED BY outbox_reconcile
+       WHERE election_id = ? GROUP BY kind, state, reject_reason`,
+    ),
+    byKind: db.prepare(
+      `SELECT ${BALLOT_ROW_COLUMNS} ${from} INDEXED BY outbox_by_kind
+       WHERE o.election_id = ? AND o.kind = ? AND o.kiosk_seq > ? ORDER BY o.kiosk_seq LIMIT ?`,
+    ),
+    byState: db.prepare(
+      `SELECT ${BALLOT_ROW_COLUMNS} ${from} INDEXED BY outbox_reconcile
+       WHERE o.election_id = ? AND o.kind = ? AND o.state = ? AND o.kiosk_seq > ?
+       ORDER BY o.kiosk_seq LIMIT ?`,
+    ),
+    byReason: db.prepare(
+      `SELECT ${BALLOT_ROW_COLUMNS} ${from} INDEXED BY outbox_reconcile
+       WHERE o.election_id = ? AND o.kind = ? AND o.state = 'rejected' AND o.reject_reason = ?
+         AND o.kiosk_seq > ? ORDER BY o.kiosk_seq LIMIT ?`,
+    ),
+    elections: db.prepare<[], { election_id: string }>(
+      'SELECT DISTINCT election_id FROM outbox INDEXED BY outbox_by_kind ORDER BY election_id',
+    ),
+  };
+
+  return {
+    counts(electionId) {
+      const k = {
+        cast: { total: 0, byState: zeroStates(), rejectedByReason: zeroReasons() },
+        challenged: { total: 0, byState: zeroStates(), rejectedByReason: zeroReasons() },
+      };
+      for (const r of q.counts.all(electionId)) {
+        const bucket = k[r.kind];
+        bucket.total += r.n;
+        bucket.byState[r.state] += r.n;
+        if (r.reject_reason !== null) bucket.rejectedByReason[r.reject_reason] += r.n;
+      }
+      return { electionId, ...k };
+    },
+    list(electionId, filter, page) {
+      if (!BALLOT_KINDS.includes(filter.kind)) throw new Error('unknown ballot kind');
+      const after = page.afterSeq ?? -1;
+      const limit = Math.max(0, Math.min(MAX_PAGE, Math.floor(page.limit)));
+      const rows =
+        !('state' in filter)
+          ? q.byKind.all(electionId, filter.kind, after, limit)
+          : 'reason' in filter
+            ? q.byReason.all(electionId, filter.kind, filter.reason, after, limit)
+            : q.byState.all(electionId, filter.kind, filter.state, after, limit);
+      return (rows as Parameters<typeof toBallotRow>[0][]).map(toBallotRow);
+    },
+    elections() {
+      return q.elections.all().map((r) => r.election_id);
+    },
+  };
+}

@@ -1,0 +1,191 @@
+// Chain data the sync module has already verified: headers with their commits, validator
+// sets, and state items with their Merkle proofs. The store keeps them consistent and lets a
+// restarted kiosk resume light verification from the newest trusted header. A second,
+// different header at a stored height is a fork: it is refused as a value so the caller can
+// raise the alarm and keep the evidence (DESIGN.md §5).
+import { z } from 'zod';
+import { err, ok, type Result } from '../shared/result.js';
+import type { Db } from './db.js';
+import { catchStorage, type StorageError } from './errors.js';
+import { bytes32Schema, bytesSchema, countSchema, issuePaths } from './validate.js';
+
+const MAX_BLOB = 4 * 1024 * 1024;
+const chainIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/);
+
+export interface VerifiedHeader {
+  readonly chainId: string;
+  readonly height: number;
+  readonly hash: Uint8Array;
+  /** Canonical header bytes as verified. */
+  readonly header: Uint8Array;
+  /** The commit (validator signatures) that verification accepted. */
+  readonly commit: Uint8Array;
+  readonly validatorsHash: Uint8Array;
+  readonly appHash: Uint8Array;
+}
+
+const headerSchema = z.strictObject({
+  chainId: chainIdSchema,
+  height: countSchema,
+  hash: bytes32Schema,
+  header: bytesSchema(1, MAX_BLOB),
+  commit: bytesSchema(1, MAX_BLOB),
+  validatorsHash: bytes32Schema,
+  appHash: bytesSchema(1, 64),
+});
+
+export interface StateItem {
+  readonly chainId: string;
+  readonly key: string;
+  readonly height: number;
+  readonly value: Uint8Array;
+  readonly proof: Uint8Array;
+}
+
+const stateItemSchema = z.strictObject({
+  chainId: chainIdSchema,
+  key: z.string().min(1).max(512),
+  height: countSchema,
+  value: bytesSchema(0, MAX_BLOB),
+  proof: bytesSchema(0, MAX_BLOB),
+});
+
+export type SyncedWriteError =
+  | StorageError
+  | { readonly kind: 'invalid'; readonly fields: readonly string[] }
+  /** A different header is already stored at this height. */
+  | { readonly kind: 'fork'; readonly storedHash: Uint8Array }
+  /** The referenced validator set or header has not been stored. */
+  | { readonly kind: 'missing-reference' };
+
+export interface SyncedChainData {
+  putValidatorSet(hash: Uint8Array, body: Uint8Array): Result<void, SyncedWriteError>;
+  validatorSet(hash: Uint8Array): Uint8Array | undefined;
+  putHeader(h: VerifiedHeader): Result<void, SyncedWriteError>;
+  latestHeader(chainId: string): VerifiedHeader | undefined;
+  header(chainId: string, height: number): VerifiedHeader | undefined;
+  /** Stores (or replaces with a newer proof) a verified state item. */
+  putStateItems(items: readonly StateItem[]): Result<void, SyncedWriteError>;
+  stateItem(chainId: string, key: string): StateItem | undefined;
+}
+
+interface RawHeader {
+  chain_id: string;
+  height: number;
+  hash: Buffer;
+  header: Buffer;
+  commit_sigs: Buffer;
+  validators_hash: Buffer;
+  app_hash: Buffer;
+}
+
+const toHeader = (r: RawHeader): VerifiedHeader => ({
+  chainId: r.chain_id,
+  height: r.height,
+  hash: new Uint8Array(r.hash),
+  header: new Uint8Array(r.header),
+  commit: new Uint8Array(r.commit_sigs),
+  validatorsHash: new Uint8Array(r.validators_hash),
+  appHash: new Uint8Array(r.app_hash),
+});
+
+export function createSyncedChainData(db: Db): SyncedChainData {
+  const q = {
+    putSet: db.prepare('INSERT INTO validator_sets (hash, body) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING'),
+    set: db.prepare<[Uint8Array], { body: Buffer }>('SELECT body FROM validator_sets WHERE hash = ?'),
+    hasSet: db.prepare<[Uint8Array], { n: number }>('SELECT 1 AS n FROM validator_sets WHERE hash = ?'),
+    headerAt: db.prepare<[string, number], RawHeader>('SELECT * FROM headers WHERE chain_id = ? AND height = ?'),
+    latest: db.prepare<[string], RawHeader>(
+      'SELECT * FROM headers WHERE chain_id = ? ORDER BY height DESC LIMIT 1',
+    ),
+    insertHeader: db.prepare(
+      `INSERT INTO headers (chain_id, height, hash, header, commit_sigs, validators_hash, app_hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    hasHeader: db.prepare<[string, number], { n: number }>(
+      'SELECT 1 AS n FROM headers WHERE chain_id = ? AND height = ?',
+    ),
+    putItem: db.prepare(
+      `INSERT INTO state_items (chain_id, key, height, value, proof) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (chain_id, key) DO UPDATE SET height = excluded.height, value = excluded.value,
+         proof = excluded.proof WHERE excluded.height >= state_items.height`,
+    ),
+    item: db.prepare<[string, string], { height: number; value: Buffer; proof: Buffer }>(
+      'SELECT height, value, proof FROM state_items WHERE chain_id = ? AND key = ?',
+    ),
+  };
+
+  const putHeaderTx = db.transaction((h: VerifiedHeader): Result<void, SyncedWriteError> => {
+    const stored = q.headerAt.get(h.chainId, h.height);
+    if (stored !== undefined) {
+      return stored.hash.equals(h.hash) ? ok(undefined) : err({ kind: 'fork', storedHash: new Uint8Array(stored.hash) });
+    }
+    if (q.hasSet.get(h.validatorsHash) === undefined) return err({ kind: 'missing-reference' });
+    q.insertHeader.run(h.chainId, h.height, h.hash, h.header, h.commit, h.validatorsHash, h.appHash);
+    return ok(undefined);
+  });
+
+  const putItemsTx = db.transaction((items: readonly StateItem[]): Result<void, SyncedWriteError> => {
+    for (const i of items) {
+      if (q.hasHeader.get(i.chainId, i.height) === undefined) return rollback({ kind: 'missing-reference' });
+      q.putItem.run(i.chainId, i.key, i.height, i.value, i.proof);
+    }
+    return ok(undefined);
+  });
+
+  return {
+    putValidatorSet(hash, body) {
+      const p = z.tuple([bytes32Schema, bytesSchema(1, MAX_BLOB)]).safeParse([hash, body]);
+      if (!p.success) return err({ kind: 'invalid', fields: issuePaths(p.error) });
+      const r = catchStorage(() => q.putSet.run(hash, body));
+      return r.ok ? ok(undefined) : r;
+    },
+    validatorSet(hash) {
+      const r = q.set.get(hash);
+      return r === undefined ? undefined : new Uint8Array(r.body);
+    },
+    putHeader(h) {
+      const p = headerSchema.safeParse(h);
+      if (!p.success) return err({ kind: 'invalid', fields: issuePaths(p.error) });
+      const r = catchStorage(() => putHeaderTx.immediate(h));
+      return r.ok ? r.value : r;
+    },
+    latestHeader(chainId) {
+      const r = q.latest.get(chainId);
+      return r === undefined ? undefined : toHeader(r);
+    },
+    header(chainId, height) {
+      const r = q.headerAt.get(chainId, height);
+      return r === undefined ? undefined : toHeader(r);
+    },
+    putStateItems(items) {
+      const p = z.array(stateItemSchema).safeParse(items);
+      if (!p.success) return err({ kind: 'invalid', fields: issuePaths(p.error) });
+      const r = catchStorage(() => {
+        try {
+          return putItemsTx.immediate(items);
+        } catch (e) {
+          if (e instanceof RolledBack) return err(e.error);
+          throw e;
+        }
+      });
+      return r.ok ? r.value : r;
+    },
+    stateItem(chainId, key) {
+      const r = q.item.get(chainId, key);
+      return r === undefined
+        ? undefined
+        : { chainId, key, height: r.height, value: new Uint8Array(r.value), proof: new Uint8Array(r.proof) };
+    },
+  };
+}
+
+// A batch of state items is all or nothing: throwing out of the transaction body rolls back.
+class RolledBack extends Error {
+  constructor(readonly error: SyncedWriteError) {
+    super('rolled back');
+  }
+}
+function rollback(e: SyncedWriteError): never {
+  throw new RolledBack(e);
+}
