@@ -5,11 +5,14 @@
 #
 #   images/build.sh OUT_DIR [--arch amd64|arm64] [--suite trixie] [--app-deb FILE]
 #                           [--no-kernel] [--mode unshare|fakechroot] [--mirror URL]
+#                           [--root-password-hash HASH]
 #
 # Output: OUT_DIR/veche-kiosk-rootfs-ARCH.tar (the root file system, to be written onto
 # the LABEL=veche-root partition, see docs/appliance.md) and OUT_DIR/manifest.txt (users,
 # units, rules and application found in it). Without --app-deb the image holds everything
-# but the application; the manifest says so.
+# but the application; the manifest says so. The stock image has no usable login (root is
+# locked); --root-password-hash (a crypt(3) hash, e.g. from `openssl passwd -6`) gives the
+# organisation's technicians a console login (docs/technician.md, "Console access").
 # shellcheck disable=SC2016 # the hook strings are expanded by mmdebstrap's shell, not here
 set -eu
 
@@ -21,6 +24,7 @@ app_deb=""
 kernel=yes
 mode=unshare
 mirror=http://deb.debian.org/debian
+root_hash=""
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -30,12 +34,13 @@ while [ $# -gt 0 ]; do
     --no-kernel) kernel=no; shift ;;
     --mode) mode="$2"; shift 2 ;;
     --mirror) mirror="$2"; shift 2 ;;
+    --root-password-hash) root_hash="$2"; shift 2 ;;
     -*) echo "build.sh: unknown option: $1" >&2; exit 2 ;;
     *) out="$1"; shift ;;
   esac
 done
 if [ -z "$out" ]; then
-  echo "usage: images/build.sh OUT_DIR [--arch ARCH] [--suite SUITE] [--app-deb FILE] [--no-kernel] [--mode unshare|fakechroot]" >&2
+  echo "usage: images/build.sh OUT_DIR [--arch ARCH] [--suite SUITE] [--app-deb FILE] [--no-kernel] [--mode unshare|fakechroot] [--root-password-hash HASH]" >&2
   exit 2
 fi
 if [ -n "$app_deb" ] && [ ! -f "$app_deb" ]; then
@@ -57,7 +62,7 @@ fi
 
 # The hooks run with the new root file system as $1; the host side paths below are
 # passed through the environment so that no path needs quoting inside a hook string.
-export VECHE_IMAGES="$here" VECHE_APP_DEB="$app_deb"
+export VECHE_IMAGES="$here" VECHE_APP_DEB="$app_deb" VECHE_ROOT_HASH="$root_hash"
 
 set -- \
   --mode="$mode" \
@@ -73,6 +78,10 @@ if [ -n "$app_deb" ]; then
   set -- "$@" \
     --customize-hook='cp "$VECHE_APP_DEB" "$1/tmp/veche-kiosk.deb"' \
     --customize-hook='chroot "$1" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends /tmp/veche-kiosk.deb && rm -f "$1/tmp/veche-kiosk.deb"'
+fi
+
+if [ -n "$root_hash" ]; then
+  set -- "$@" --customize-hook='chroot "$1" usermod -p "$VECHE_ROOT_HASH" root'
 fi
 
 set -- "$@" \

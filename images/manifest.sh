@@ -25,6 +25,10 @@ echo "target default $(chroot "$root" systemctl get-default)"
 for rules in "$root"/usr/lib/udev/rules.d/*veche*.rules; do
   echo "rules $(basename "$rules") $(grep -c '^SUBSYSTEM' "$rules") rules"
 done
+case "$(awk -F: '$1 == "root" { print $2 }' "$root/etc/shadow")" in
+  '*'* | '!'* | '') echo "login root locked" ;;
+  *) echo "login root password-set" ;;
+esac
 echo "fstab root $(awk '$2 == "/" { print $4 }' "$root/etc/fstab")"
 echo "compositor $(chroot "$root" dpkg-query -W -f '${Package} ${Version}' cage)"
 kernel=$(chroot "$root" dpkg-query -W -f '${Package} ${Version}\n' 'linux-image-[0-9]*' 2>/dev/null | head -n1 || true)

@@ -20,7 +20,7 @@ else
   chmod 4755 "$app_dir/chrome-sandbox" || true
 fi
 
-"$app_dir/resources/appliance/install-appliance.sh" --root / --from "$app_dir/resources/appliance"
+sh "$app_dir/resources/appliance/install-appliance.sh" --root / --from "$app_dir/resources/appliance"
 
 # Users and directories now, so the units can start without a reboot.
 if command -v systemd-sysusers >/dev/null 2>&1; then

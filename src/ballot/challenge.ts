@@ -11,7 +11,10 @@ import { decodeScalar, encodeScalar, G, mulPublic, smallMultipleOfG } from './gr
 import type { SealedBallot } from './seal.js';
 import type { VerifiedBallot } from './verify-envelope.js';
 
-const bytes32 = z.instanceof(Uint8Array).refine((b) => b.length === 32, 'expected 32 bytes');
+const bytes32 = z.custom<Uint8Array>(
+  (b) => b instanceof Uint8Array && b.length === 32,
+  'expected 32 bytes',
+);
 
 export const ChallengeRevealSchema = z.strictObject({
   ballotId: bytes32,
@@ -28,10 +31,14 @@ export interface SignedReveal {
   signature: Uint8Array;
 }
 
-export const revealSigningMessage = (bytes: Uint8Array): Uint8Array => taggedHash(TAG.challengeSignature, bytes);
+export const revealSigningMessage = (bytes: Uint8Array): Uint8Array =>
+  taggedHash(TAG.challengeSignature, bytes);
 
 /** Builds and signs the reveal of a sealed ballot the voter chose to challenge. */
-export function challengeBallot(sealed: SealedBallot, signer: Signer): { reveal: ChallengeReveal; signed: SignedReveal } {
+export function challengeBallot(
+  sealed: SealedBallot,
+  signer: Signer,
+): { reveal: ChallengeReveal; signed: SignedReveal } {
   const reveal: ChallengeReveal = {
     ballotId: sealed.ballotId,
     electionId: sealed.envelope.electionId,
@@ -51,7 +58,10 @@ export type RevealError =
   | { kind: 'bad-nonce'; contest: number; option: number }
   | { kind: 'not-a-choice'; contest: number; option: number };
 
-export function decodeReveal(signed: SignedReveal, kioskPublicKey: Uint8Array): Result<ChallengeReveal, RevealError> {
+export function decodeReveal(
+  signed: SignedReveal,
+  kioskPublicKey: Uint8Array,
+): Result<ChallengeReveal, RevealError> {
   if (!verifyEd25519(kioskPublicKey, revealSigningMessage(signed.bytes), signed.signature)) {
     return err({ kind: 'bad-signature' });
   }
@@ -82,7 +92,8 @@ export function openChallenged(
     return err({ kind: 'wrong-ballot' });
   }
   const contests = ctx.styles.get(e.ballotStyle);
-  if (!contests || reveal.nonces.length !== ballot.ciphertexts.length) return err({ kind: 'wrong-shape' });
+  if (!contests || reveal.nonces.length !== ballot.ciphertexts.length)
+    return err({ kind: 'wrong-shape' });
   const out: number[][] = [];
   for (const [ci, row] of ballot.ciphertexts.entries()) {
     const nonces = reveal.nonces[ci];
@@ -91,10 +102,12 @@ export function openChallenged(
     const values: number[] = [];
     for (const [oi, ct] of row.entries()) {
       const xi = decodeScalar(nonces[oi] as Uint8Array);
-      if (!xi.ok || !mulPublic(G, xi.value).equals(ct.alpha)) return err({ kind: 'bad-nonce', contest: ci, option: oi });
+      if (!xi.ok || !mulPublic(G, xi.value).equals(ct.alpha))
+        return err({ kind: 'bad-nonce', contest: ci, option: oi });
       const sigmaG = ct.beta.subtract(mulPublic(ctx.K, xi.value));
       let found = -1;
-      for (let s = 0; s <= range && found < 0; s++) if (smallMultipleOfG(s).equals(sigmaG)) found = s;
+      for (let s = 0; s <= range && found < 0; s++)
+        if (smallMultipleOfG(s).equals(sigmaG)) found = s;
       if (found < 0) return err({ kind: 'not-a-choice', contest: ci, option: oi });
       values.push(found);
     }

@@ -6,7 +6,7 @@ import { ElectionSchema, type Contest, type Election } from '../protocol/electio
 import { TAG, taggedHash } from '../protocol/hash.js';
 import { err, ok, type Result } from '../shared/result.js';
 import { verifyElectionKey, type ElectionKey, type ElectionKeyError } from './election-key.js';
-import { encodePoint, fixedBase, type Point } from './group.js';
+import { encodePoint, fixedBase, HALF, type Point } from './group.js';
 
 export interface ElectionContext {
   election: Election;
@@ -15,6 +15,8 @@ export interface ElectionContext {
   /** The joint key, with a fixed-base table (it is multiplied by secret nonces). */
   K: Point;
   Kbytes: Uint8Array;
+  /** K/2 with a fixed-base table: the prover's base (see encode-batch.ts). */
+  Khalf: Point;
   key: ElectionKey;
   contests: Map<string, Contest>;
   /** Contests of each style, in ballot order. */
@@ -50,6 +52,7 @@ export function loadElection(input: unknown): Result<ElectionContext, ElectionEr
     hash: electionHash(election),
     K,
     Kbytes: encodePoint(K),
+    Khalf: fixedBase(K.multiplyUnsafe(HALF)),
     key: key.value,
     contests,
     styles,

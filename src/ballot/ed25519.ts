@@ -14,7 +14,11 @@ export interface Signer {
 /** A signer from a 32-byte Ed25519 seed (the kiosk's identity key). */
 export function ed25519Signer(seed: Uint8Array): Signer {
   if (seed.length !== 32) throw new RangeError('Ed25519 seed must be 32 bytes');
-  const key = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+  const key = createPrivateKey({
+    key: Buffer.concat([PKCS8_PREFIX, seed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
   const spki = createPublicKey(key).export({ format: 'der', type: 'spki' });
   const publicKey = new Uint8Array(spki.subarray(SPKI_PREFIX.length));
   return {
@@ -30,7 +34,11 @@ function publicKeyObject(publicKey: Uint8Array): KeyObject | undefined {
   let key = publicKeys.get(hex);
   if (!key) {
     try {
-      key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
+      key = createPublicKey({
+        key: Buffer.concat([SPKI_PREFIX, publicKey]),
+        format: 'der',
+        type: 'spki',
+      });
     } catch {
       return undefined;
     }
@@ -40,7 +48,11 @@ function publicKeyObject(publicKey: Uint8Array): KeyObject | undefined {
   return key;
 }
 
-export function verifyEd25519(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+export function verifyEd25519(
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   if (publicKey.length !== 32 || signature.length !== 64) return false;
   const key = publicKeyObject(publicKey);
   if (!key) return false;

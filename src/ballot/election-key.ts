@@ -76,7 +76,9 @@ export function generateGuardianKeys(
       index: i,
       commitments: commitments.map((C) => toHex(encodePoint(C))),
       proofs: coeffs.map((a, j) =>
-        schnorrToHex(proveSchnorr(a, commitments[j] as Point, scalar(), keyProofContext(electionId, i, j))),
+        schnorrToHex(
+          proveSchnorr(a, commitments[j] as Point, scalar(), keyProofContext(electionId, i, j)),
+        ),
       ),
     });
   }
@@ -114,7 +116,11 @@ export function verifyElectionKey(
       const c = decodeScalar(fromHex(proofHex.c));
       const v = decodeScalar(fromHex(proofHex.v));
       if (!c.ok || !v.ok) return err({ kind: 'bad-key-proof', guardian: r.index, coefficient: j });
-      const checked = verifySchnorr(p.value, { c: c.value, v: v.value }, keyProofContext(electionId, r.index, j));
+      const checked = verifySchnorr(
+        p.value,
+        { c: c.value, v: v.value },
+        keyProofContext(electionId, r.index, j),
+      );
       if (!checked.ok) return err({ kind: 'bad-key-proof', guardian: r.index, coefficient: j });
       points.push(p.value);
     }

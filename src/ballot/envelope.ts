@@ -13,7 +13,10 @@ export const TIME_GRANULARITY_S = 3600;
 export const coarseTime = (unixSeconds: number): number =>
   Math.floor(unixSeconds / TIME_GRANULARITY_S) * TIME_GRANULARITY_S;
 
-const bytes32 = z.instanceof(Uint8Array).refine((b) => b.length === 32, 'expected 32 bytes');
+const bytes32 = z.custom<Uint8Array>(
+  (b) => b instanceof Uint8Array && b.length === 32,
+  'expected 32 bytes',
+);
 const text = z.string().min(1).max(64);
 
 export const CiphertextSchema = z.strictObject({ alpha: bytes32, beta: bytes32 });
@@ -54,7 +57,8 @@ export interface SignedEnvelope {
 
 export const encodeEnvelope = (e: Envelope): Uint8Array => encodeCanonical(e);
 
-export type EnvelopeDecodeError = { kind: 'malformed'; message: string } | { kind: 'non-canonical' };
+export type EnvelopeDecodeError =
+  { kind: 'malformed'; message: string } | { kind: 'non-canonical' };
 
 export function decodeEnvelope(bytes: Uint8Array): Result<Envelope, EnvelopeDecodeError> {
   const value = decodeCanonical(bytes);
@@ -64,14 +68,26 @@ export function decodeEnvelope(bytes: Uint8Array): Result<Envelope, EnvelopeDeco
   return ok(parsed.data);
 }
 
-export const ballotId = (envelopeBytes: Uint8Array): Uint8Array => taggedHash(TAG.ballotId, envelopeBytes);
+export const ballotId = (envelopeBytes: Uint8Array): Uint8Array =>
+  taggedHash(TAG.ballotId, envelopeBytes);
 
 /** The message the kiosk signs with Ed25519 (a fixed-size digest of the envelope bytes). */
 export const envelopeSigningMessage = (envelopeBytes: Uint8Array): Uint8Array =>
   taggedHash(TAG.envelopeSignature, envelopeBytes);
 
 /** The chain link before a kiosk's first ballot (kioskSeq 0). */
-export const chainGenesis = (kioskId: string): Uint8Array => taggedHash(TAG.chainGenesis, utf8ToBytes(kioskId));
+export const chainGenesis = (kioskId: string): Uint8Array =>
+  taggedHash(TAG.chainGenesis, utf8ToBytes(kioskId));
+
+/** Where a kiosk's next ballot goes in its chain, from the last one it sealed (if any). */
+export function nextChainLink(
+  kioskId: string,
+  last?: { kioskSeq: number; confirmationCode: Uint8Array },
+): { kioskSeq: number; chainPrev: Uint8Array } {
+  return last
+    ? { kioskSeq: last.kioskSeq + 1, chainPrev: last.confirmationCode }
+    : { kioskSeq: 0, chainPrev: chainGenesis(kioskId) };
+}
 
 /**
  * The confirmation code: a hash of the whole encrypted ballot and of the previous code of the
@@ -117,11 +133,16 @@ export function encodeSignedEnvelope(s: SignedEnvelope): Uint8Array {
 }
 
 const SignedWireSchema = z.strictObject({
-  envelope: z.instanceof(Uint8Array),
-  signature: z.instanceof(Uint8Array).refine((b) => b.length === 64),
+  envelope: z.custom<Uint8Array>((b) => b instanceof Uint8Array, 'expected bytes'),
+  signature: z.custom<Uint8Array>(
+    (b) => b instanceof Uint8Array && b.length === 64,
+    'expected 64 bytes',
+  ),
 });
 
-export function decodeSignedEnvelope(bytes: Uint8Array): Result<SignedEnvelope, EnvelopeDecodeError> {
+export function decodeSignedEnvelope(
+  bytes: Uint8Array,
+): Result<SignedEnvelope, EnvelopeDecodeError> {
   const value = decodeCanonical(bytes);
   if (!value.ok) return value;
   const parsed = SignedWireSchema.safeParse(value.value);

@@ -35,6 +35,12 @@ export function deriveGenerator(name: string): Point {
 /** G: the generator of every ElGamal ciphertext and key. Recomputed, never trusted from input. */
 export const G: Point = deriveGenerator('G').precompute(FIXED_WINDOW, false);
 
+/** 1/2 mod ℓ: the prover works with halves of points so it can encode doubles in batches. */
+export const HALF: bigint = Point.Fn.inv(2n);
+
+/** G/2 with its own table: the prover's base (see encode-batch.ts). */
+export const G_HALF: Point = G.multiplyUnsafe(HALF).precompute(FIXED_WINDOW, false);
+
 /** A point that is multiplied by secrets many times (the election key K) gets its own table. */
 export function fixedBase(p: Point): Point {
   // A fresh instance, so the cache of noble's tables is owned by this holder.
@@ -47,10 +53,16 @@ export function mulFixed(base: Point, s: bigint): Point {
   return s === 0n ? Point.ZERO : base.multiply(s);
 }
 
+/** Constant-time multiplication of a one-off point (no table) by a secret scalar. */
+export function mulSecret(base: Point, s: bigint): Point {
+  opCounts.variableBase++;
+  return s === 0n || base.is0() ? Point.ZERO : base.multiply(s);
+}
+
 /** Variable-time multiplication for public verification; secrets never go through here. */
 export function mulPublic(base: Point, s: bigint): Point {
   opCounts.variableBase++;
-  return base.multiplyUnsafe(s);
+  return s === 0n ? Point.ZERO : base.multiplyUnsafe(s);
 }
 
 /** Small multiples d·P for |d| ≤ a few, by additions (not counted as a multiplication). */
@@ -64,9 +76,22 @@ export function mulSmall(p: Point, d: number): Point {
 /** Table of j·G for 0 ≤ j ≤ max, shared by every ballot (values are at most R or k). */
 const smallG: Point[] = [Point.ZERO];
 export function smallMultipleOfG(j: number): Point {
-  if (!Number.isSafeInteger(j) || j < 0 || j > 1 << 16) throw new RangeError(`bad small multiple ${j}`);
+  if (!Number.isSafeInteger(j) || j < 0 || j > 1 << 16)
+    throw new RangeError(`bad small multiple ${j}`);
   while (smallG.length <= j) smallG.push((smallG[smallG.length - 1] ?? Point.ZERO).add(G));
   const p = smallG[j];
+  if (!p) throw new Error('unreachable');
+  return p;
+}
+
+/** Table of j·(G/2), the prover's counterpart of smallMultipleOfG. */
+const smallGHalf: Point[] = [Point.ZERO];
+export function smallMultipleOfGHalf(j: number): Point {
+  if (!Number.isSafeInteger(j) || j < 0 || j > 1 << 16)
+    throw new RangeError(`bad small multiple ${j}`);
+  while (smallGHalf.length <= j)
+    smallGHalf.push((smallGHalf[smallGHalf.length - 1] ?? Point.ZERO).add(G_HALF));
+  const p = smallGHalf[j];
   if (!p) throw new Error('unreachable');
   return p;
 }
@@ -113,9 +138,9 @@ export function decodeScalar(bytes: Uint8Array): Result<bigint, GroupError> {
 }
 
 function bytesToBigLE(bytes: Uint8Array): bigint {
-  let x = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) x = (x << 8n) | BigInt(bytes[i] ?? 0);
-  return x;
+  // One BigInt parse instead of a shift per byte: this sits on the nonce-derivation path.
+  const hex = Buffer.from(bytes).reverse().toString('hex');
+  return hex.length === 0 ? 0n : BigInt('0x' + hex);
 }
 
 export const mod = (a: bigint): bigint => {
@@ -136,11 +161,26 @@ export function u32(n: number): Uint8Array {
  * group order. 512 bits make the reduction bias negligible, which matters for nonces.
  */
 export function taggedScalar(tag: string, ...parts: Uint8Array[]): bigint {
+  return taggedScalarPrefix(tag, ...parts)();
+}
+
+/**
+ * taggedScalar with a common prefix of parts absorbed once: the returned function appends the
+ * remaining parts. Same output as taggedScalar(tag, ...prefix, ...rest).
+ */
+export function taggedScalarPrefix(
+  tag: string,
+  ...prefix: Uint8Array[]
+): (...rest: Uint8Array[]) => bigint {
   const h = sha512.create();
   const t = utf8ToBytes(tag);
   h.update(u32(t.length)).update(t);
-  for (const p of parts) h.update(u32(p.length)).update(p);
-  return mod(bytesToBigLE(h.digest()));
+  for (const p of prefix) h.update(u32(p.length)).update(p);
+  return (...rest) => {
+    const c = h.clone();
+    for (const p of rest) c.update(u32(p.length)).update(p);
+    return mod(bytesToBigLE(c.digest()));
+  };
 }
 
 /** A uniformly random scalar (non-zero) from the platform CSPRNG. */

@@ -31,7 +31,11 @@ export function contestShape(kind: BallotKind, options: string[] = [], k = 1): C
       // One selection holding the score 0..5; the tally is the sum of scores.
       return { optionIds: ['score'], range: 5, limit: { rule: 'at-most', k: 5 } };
     case 'jury':
-      return { optionIds: ['for', 'against', 'abstain'], range: 1, limit: { rule: 'exactly', k: 1 } };
+      return {
+        optionIds: ['for', 'against', 'abstain'],
+        range: 1,
+        limit: { rule: 'exactly', k: 1 },
+      };
     default:
       return assertNever(kind, 'ballot kind');
   }

@@ -8,10 +8,15 @@
 // the simulated branches and the remainder of the hash for the real one. All multiplications by
 // secrets (w_j·G, w_j·K, c_j·G) are independent of σ, so they can be computed before the voter
 // confirms (see prepare.ts) and sealing needs only additions and hashing.
+//
+// The prover holds halves of these points (bases G/2, K/2) and encodes their doubles in batches
+// (encode-batch.ts); the verifier works with whole points. The bytes are the same.
 import { err, ok, type Result } from '../shared/result.js';
+import { encodeDoubled } from './encode-batch.js';
 import {
   encodePoint,
   G,
+  G_HALF,
   mod,
   mulFixed,
   mulPublic,
@@ -27,33 +32,84 @@ export interface MembershipProof {
   v: bigint[];
 }
 
-/** Everything about a branch that does not depend on the encrypted value. */
-export interface PreparedBranches {
+/** Everything about a branch that does not depend on the encrypted value (as halves). */
+export interface BranchHalves {
   w: bigint[];
   c: bigint[];
-  wG: Point[];
-  wGBytes: Uint8Array[];
-  wK: Point[];
-  /** c_j·G; absent when there is a single branch (it is always the real one). */
-  cG: Point[];
+  /** w_j·G/2, w_j·K/2, and c_j·G/2 (absent with a single branch, which is always real). */
+  wGh: Point[];
+  wKh: Point[];
+  cGh: Point[];
 }
 
-export function prepareBranches(K: Point, w: bigint[], c: bigint[]): PreparedBranches {
-  const wG = w.map((x) => mulFixed(G, x));
+export interface PreparedBranches extends BranchHalves {
+  /** Encodings of a_j = w_j·G. */
+  wGBytes: Uint8Array[];
+}
+
+export function branchHalves(Khalf: Point, w: bigint[], c: bigint[]): BranchHalves {
   return {
     w,
     c,
-    wG,
-    wGBytes: wG.map((p) => encodePoint(p)),
-    wK: w.map((x) => mulFixed(K, x)),
-    cG: w.length > 1 ? c.map((x) => mulFixed(G, x)) : [],
+    wGh: w.map((x) => mulFixed(G_HALF, x)),
+    wKh: w.map((x) => mulFixed(Khalf, x)),
+    cGh: w.length > 1 ? c.map((x) => mulFixed(G_HALF, x)) : [],
   };
 }
 
-function challenge(tag: string, header: Uint8Array[], values: readonly number[], a: Uint8Array[], b: Uint8Array[]): bigint {
+/** branchHalves plus the encodings of the a_j (callers with many proofs batch these instead). */
+export function prepareBranches(Khalf: Point, w: bigint[], c: bigint[]): PreparedBranches {
+  const h = branchHalves(Khalf, w, c);
+  return { ...h, wGBytes: encodeDoubled(h.wGh) };
+}
+
+/** The halves of b_j for the encrypted value sigma (real branch: w_real·K/2). */
+export function commitmentHalvesB(
+  prep: BranchHalves,
+  values: readonly number[],
+  real: number,
+  sigma: number,
+): Point[] {
+  return values.map((t, j) => {
+    const wKh = prep.wKh[j] as Point;
+    return j === real ? wKh : wKh.add(mulSmall(prep.cGh[j] as Point, t - sigma));
+  });
+}
+
+function challenge(
+  tag: string,
+  header: Uint8Array[],
+  values: readonly number[],
+  a: Uint8Array[],
+  b: Uint8Array[],
+): bigint {
   const parts: Uint8Array[] = [...header, u32(values.length)];
   values.forEach((t, j) => parts.push(u32(t), a[j] as Uint8Array, b[j] as Uint8Array));
   return taggedScalar(tag, ...parts);
+}
+
+/** Completes a proof from the commitment encodings (bBytes from commitmentHalvesB, doubled). */
+export function finishMembership(
+  tag: string,
+  header: Uint8Array[],
+  values: readonly number[],
+  real: number,
+  xi: bigint,
+  prep: PreparedBranches,
+  bBytes: Uint8Array[],
+): MembershipProof {
+  if (
+    values.length !== prep.w.length ||
+    bBytes.length !== values.length ||
+    real < 0 ||
+    real >= values.length
+  ) {
+    throw new RangeError('branch count mismatch');
+  }
+  const c = challenge(tag, header, values, prep.wGBytes, bBytes);
+  const cs = prep.c.slice();
+  cs[real] = mod(c - cs.reduce((acc, x, j) => (j === real ? acc : acc + x), 0n));
+  return { c: cs, v: cs.map((cj, j) => mod((prep.w[j] as bigint) + cj * xi)) };
 }
 
 /**
@@ -71,18 +127,9 @@ export function proveMembership(
   xi: bigint,
   prep: PreparedBranches,
 ): MembershipProof {
-  if (values.length !== prep.w.length || real < 0 || real >= values.length) {
-    throw new RangeError('branch count mismatch');
-  }
-  const b: Uint8Array[] = values.map((t, j) => {
-    const wK = prep.wK[j] as Point;
-    if (j === real) return encodePoint(wK);
-    return encodePoint(wK.add(mulSmall(prep.cG[j] as Point, t - sigma)));
-  });
-  const c = challenge(tag, header, values, prep.wGBytes, b);
-  const cs = prep.c.slice();
-  cs[real] = mod(c - cs.reduce((acc, x, j) => (j === real ? acc : acc + x), 0n));
-  return { c: cs, v: cs.map((cj, j) => mod((prep.w[j] as bigint) + cj * xi)) };
+  if (real < 0 || real >= values.length) throw new RangeError('no such branch');
+  const bBytes = encodeDoubled(commitmentHalvesB(prep, values, real, sigma));
+  return finishMembership(tag, header, values, real, xi, prep, bBytes);
 }
 
 /** Recomputes every commitment from the responses and checks the challenge sum. */
@@ -95,7 +142,8 @@ export function verifyMembership(
   beta: Point,
   proof: MembershipProof,
 ): Result<void, { kind: 'bad-proof' }> {
-  if (proof.c.length !== values.length || proof.v.length !== values.length) return err({ kind: 'bad-proof' });
+  if (proof.c.length !== values.length || proof.v.length !== values.length)
+    return err({ kind: 'bad-proof' });
   const a: Uint8Array[] = [];
   const b: Uint8Array[] = [];
   let sum = 0n;
@@ -104,7 +152,11 @@ export function verifyMembership(
     const vj = proof.v[j] as bigint;
     sum += cj;
     a.push(encodePoint(mulPublic(G, vj).subtract(mulPublic(alpha, cj))));
-    b.push(encodePoint(mulPublic(K, vj).subtract(mulPublic(beta.subtract(smallMultipleOfG(t)), cj))));
+    b.push(
+      encodePoint(mulPublic(K, vj).subtract(mulPublic(beta.subtract(smallMultipleOfG(t)), cj))),
+    );
   });
-  return mod(sum) === challenge(tag, header, values, a, b) ? ok(undefined) : err({ kind: 'bad-proof' });
+  return mod(sum) === challenge(tag, header, values, a, b)
+    ? ok(undefined)
+    : err({ kind: 'bad-proof' });
 }

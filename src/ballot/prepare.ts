@@ -5,9 +5,10 @@
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { TAG } from '../protocol/hash.js';
 import type { ElectionContext } from './context.js';
-import { encodePoint, G, mod, mulFixed, Point, randomBytes, taggedScalar, u32 } from './group.js';
-import { limitValues, selectionValues } from './kinds.js';
-import { prepareBranches, type PreparedBranches } from './membership-proof.js';
+import { encodeDoubled } from './encode-batch.js';
+import { G_HALF, mod, mulFixed, Point, randomBytes, taggedScalarPrefix, u32 } from './group.js';
+import { limitValues } from './kinds.js';
+import { branchHalves, type PreparedBranches } from './membership-proof.js';
 
 /** Option index used for the contest-level (limit) proof nonces. */
 export const LIMIT_INDEX = 0xffffffff;
@@ -28,34 +29,36 @@ export function deriveNonce(
   option: number,
   branch = 0,
 ): bigint {
-  const s = taggedScalar(
-    TAG.ballotNonce,
-    seed,
-    electionHash,
-    utf8ToBytes(styleId),
-    new Uint8Array([ROLE[role]]),
-    u32(contest),
-    u32(option),
-    u32(branch),
-  );
-  if (s === 0n) throw new Error('zero nonce'); // probability 2^-252
-  return s;
+  return nonceDeriver(seed, electionHash, styleId)(role, contest, option, branch);
+}
+
+/** deriveNonce with the per-ballot prefix (seed, election, style) hashed once. */
+export function nonceDeriver(
+  seed: Uint8Array,
+  electionHash: Uint8Array,
+  styleId: string,
+): (role: keyof typeof ROLE, contest: number, option: number, branch?: number) => bigint {
+  const prefixed = taggedScalarPrefix(TAG.ballotNonce, seed, electionHash, utf8ToBytes(styleId));
+  return (role, contest, option, branch = 0) => {
+    const s = prefixed(new Uint8Array([ROLE[role]]), u32(contest), u32(option), u32(branch));
+    if (s === 0n) throw new Error('zero nonce'); // probability 2^-252
+    return s;
+  };
 }
 
 export interface PreparedSelection {
   xi: bigint;
-  alpha: Point;
   alphaBytes: Uint8Array;
-  xiK: Point;
+  /** ξ·K/2 (the prover's half of ξ·K; see encode-batch.ts). */
+  xiKh: Point;
   proof: PreparedBranches;
 }
 
 export interface PreparedContest {
   contestId: string;
   selections: PreparedSelection[];
-  /** Ξ = Σ ξ and A = Σ α: the nonce and first half of the summed ciphertext. */
+  /** Ξ = Σ ξ and the encoding of A = Σ α: the nonce and first half of the summed ciphertext. */
   sumXi: bigint;
-  sumAlpha: Point;
   sumAlphaBytes: Uint8Array;
   limit: PreparedBranches;
 }
@@ -74,37 +77,59 @@ export function prepareBallot(
   const contests = ctx.styles.get(styleId);
   if (!contests) throw new RangeError(`unknown ballot style ${styleId}`);
   const h = ctx.hash;
+  const nonce = nonceDeriver(seed, h, styleId);
   const branches = (ci: number, oi: number, m: number) => {
-    const w = Array.from({ length: m }, (_, j) => deriveNonce(seed, h, styleId, 'proofW', ci, oi, j));
-    const c = Array.from({ length: m }, (_, j) => deriveNonce(seed, h, styleId, 'proofC', ci, oi, j));
-    return prepareBranches(ctx.K, w, c);
+    const w = Array.from({ length: m }, (_, j) => nonce('proofW', ci, oi, j));
+    const c = Array.from({ length: m }, (_, j) => nonce('proofC', ci, oi, j));
+    return branchHalves(ctx.Khalf, w, c);
   };
+  // Every point to encode is collected first and encoded in one batch.
+  const toEncode: Point[] = [];
+  const slot = (p: Point): number => toEncode.push(p) - 1;
+  const slots = (ps: Point[]): number[] => ps.map(slot);
+  const draft = contests.map((contest, ci) => {
+    const m = contest.range + 1;
+    const selections = contest.options.map((_, oi) => {
+      const xi = nonce('selection', ci, oi);
+      const alphaHalf = mulFixed(G_HALF, xi);
+      const proof = branches(ci, oi, m);
+      return {
+        xi,
+        alphaHalf,
+        alphaSlot: slot(alphaHalf),
+        xiKh: mulFixed(ctx.Khalf, xi),
+        proof,
+        aSlots: slots(proof.wGh),
+      };
+    });
+    const sumAlphaHalf = selections.reduce((acc, s) => acc.add(s.alphaHalf), Point.ZERO);
+    const limit = branches(ci, LIMIT_INDEX, limitValues(contest.limit).length);
+    return {
+      contestId: contest.contestId,
+      selections,
+      sumXi: selections.reduce((acc, s) => mod(acc + s.xi), 0n),
+      sumSlot: slot(sumAlphaHalf),
+      limit,
+      limitSlots: slots(limit.wGh),
+    };
+  });
+  const bytes = encodeDoubled(toEncode);
+  const at = (i: number): Uint8Array => bytes[i] as Uint8Array;
   return {
     electionHash: h,
     styleId,
-    contests: contests.map((contest, ci) => {
-      const m = contest.range + 1;
-      const selections = contest.options.map((_, oi): PreparedSelection => {
-        const xi = deriveNonce(seed, h, styleId, 'selection', ci, oi);
-        const alpha = mulFixed(G, xi);
-        return {
-          xi,
-          alpha,
-          alphaBytes: encodePoint(alpha),
-          xiK: mulFixed(ctx.K, xi),
-          proof: branches(ci, oi, m),
-        };
-      });
-      const sumAlpha = selections.reduce((acc, s) => acc.add(s.alpha), Point.ZERO);
-      return {
-        contestId: contest.contestId,
-        selections,
-        sumXi: selections.reduce((acc, s) => mod(acc + s.xi), 0n),
-        sumAlpha,
-        sumAlphaBytes: encodePoint(sumAlpha),
-        limit: branches(ci, LIMIT_INDEX, limitValues(contest.limit).length),
-      };
-    }),
+    contests: draft.map((d) => ({
+      contestId: d.contestId,
+      selections: d.selections.map((s) => ({
+        xi: s.xi,
+        alphaBytes: at(s.alphaSlot),
+        xiKh: s.xiKh,
+        proof: { ...s.proof, wGBytes: s.aSlots.map(at) },
+      })),
+      sumXi: d.sumXi,
+      sumAlphaBytes: at(d.sumSlot),
+      limit: { ...d.limit, wGBytes: d.limitSlots.map(at) },
+    })),
   };
 }
 

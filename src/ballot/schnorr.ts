@@ -3,7 +3,16 @@
 // share as a function of the others' and cancel them out).
 import { TAG } from '../protocol/hash.js';
 import { err, ok, type Result } from '../shared/result.js';
-import { encodePoint, encodeScalar, G, mod, mulFixed, mulPublic, taggedScalar, type Point } from './group.js';
+import {
+  encodePoint,
+  encodeScalar,
+  G,
+  mod,
+  mulFixed,
+  mulPublic,
+  taggedScalar,
+  type Point,
+} from './group.js';
 
 export interface SchnorrProof {
   c: bigint;

@@ -2,7 +2,8 @@
 // envelope with its confirmation code. The plaintext and the selection nonces stay in the
 // returned SealedBallot (host memory only) until the voter casts or challenges.
 import type { Contest } from '../protocol/election.js';
-import { bytesEqual, encodePoint, encodeScalar, mod, Point, smallMultipleOfG } from './group.js';
+import { encodeDoubled } from './encode-batch.js';
+import { bytesEqual, encodeScalar, mod, Point, smallMultipleOfGHalf } from './group.js';
 import type { ElectionContext } from './context.js';
 import {
   ballotContext,
@@ -17,7 +18,7 @@ import {
 } from './envelope.js';
 import type { Signer } from './ed25519.js';
 import { limitValues, selectionValues } from './kinds.js';
-import { proveMembership, type MembershipProof } from './membership-proof.js';
+import { commitmentHalvesB, finishMembership, type MembershipProof } from './membership-proof.js';
 import type { PreparedBallot } from './prepare.js';
 import { LIMIT_TAG, limitHeader, SELECTION_TAG, selectionHeader } from './statements.js';
 import { err, ok, type Result } from '../shared/result.js';
@@ -62,18 +63,50 @@ export function checkChoices(
   contests: readonly Contest[],
   choices: readonly (readonly number[])[],
 ): Result<void, SealError> {
-  if (choices.length !== contests.length) return err({ kind: 'wrong-shape', message: 'contest count' });
+  if (choices.length !== contests.length)
+    return err({ kind: 'wrong-shape', message: 'contest count' });
   for (const [ci, contest] of contests.entries()) {
     const row = choices[ci] ?? [];
-    if (row.length !== contest.options.length) return err({ kind: 'wrong-shape', message: `contest ${ci} option count` });
+    if (row.length !== contest.options.length)
+      return err({ kind: 'wrong-shape', message: `contest ${ci} option count` });
     let sum = 0;
     for (const [oi, v] of row.entries()) {
-      if (!Number.isInteger(v) || v < 0 || v > contest.range) return err({ kind: 'value-out-of-range', contest: ci, option: oi });
+      if (!Number.isInteger(v) || v < 0 || v > contest.range)
+        return err({ kind: 'value-out-of-range', contest: ci, option: oi });
       sum += v;
     }
-    if (!limitValues(contest.limit).includes(sum)) return err({ kind: 'limit-violated', contest: ci });
+    if (!limitValues(contest.limit).includes(sum))
+      return err({ kind: 'limit-violated', contest: ci });
   }
   return ok(undefined);
+}
+
+/**
+ * Choices in envelope order from what the voter picked: per contestId, per optionId, a value
+ * (1 for a marked choice, the score for a rating). Unmentioned options are 0.
+ */
+export function choicesFor(
+  ctx: ElectionContext,
+  styleId: string,
+  picks: Readonly<Record<string, Readonly<Record<string, number>>>>,
+): Result<number[][], SealError> {
+  const contests = ctx.styles.get(styleId);
+  if (!contests) return err({ kind: 'wrong-shape', message: 'unknown style' });
+  for (const id of Object.keys(picks)) {
+    if (!contests.some((c) => c.contestId === id))
+      return err({ kind: 'wrong-shape', message: `contest ${id} not on style` });
+  }
+  const choices: number[][] = [];
+  for (const c of contests) {
+    const p = picks[c.contestId] ?? {};
+    for (const id of Object.keys(p)) {
+      if (!c.options.some((o) => o.optionId === id))
+        return err({ kind: 'wrong-shape', message: `option ${id} not in ${c.contestId}` });
+    }
+    choices.push(c.options.map((o) => p[o.optionId] ?? 0));
+  }
+  const checked = checkChoices(contests, choices);
+  return checked.ok ? ok(choices) : checked;
 }
 
 export function sealBallot(input: SealInput): Result<SealedBallot, SealError> {
@@ -95,32 +128,92 @@ export function sealBallot(input: SealInput): Result<SealedBallot, SealError> {
     time: coarseTime(input.now),
   };
   const context = ballotContext(head);
-  const ciphertexts: Envelope['ciphertexts'] = [];
-  const proofs: Envelope['proofs'] = [];
-  for (const [ci, contest] of contests.entries()) {
+  // Phase 1: every point that depends on the choices, as halves; phase 2: one batch of
+  // encodings; phase 3: the challenges. No scalar multiplication happens here.
+  const toEncode: Point[] = [];
+  const slot = (p: Point): number => toEncode.push(p) - 1;
+  const plan = contests.map((contest, ci) => {
     const pc = prepared.contests[ci];
     const row = choices[ci];
-    if (!pc || !row) throw new Error('prepared ballot does not match its style');
+    if (!pc || !row || pc.selections.length !== row.length)
+      throw new Error('prepared ballot does not match its style');
     const values = selectionValues(contest.range);
+    let sumBetaHalf = Point.ZERO;
+    let sum = 0;
+    const selections = pc.selections.map((ps, oi) => {
+      const sigma = row[oi] as number;
+      const betaHalf = ps.xiKh.add(smallMultipleOfGHalf(sigma));
+      sumBetaHalf = sumBetaHalf.add(betaHalf);
+      sum += sigma;
+      return {
+        ps,
+        sigma,
+        betaSlot: slot(betaHalf),
+        bSlots: commitmentHalvesB(ps.proof, values, sigma, sigma).map(slot),
+      };
+    });
+    const lv = limitValues(contest.limit);
+    const real = lv.indexOf(sum);
+    return {
+      pc,
+      values,
+      selections,
+      lv,
+      real,
+      sumBetaSlot: slot(sumBetaHalf),
+      limitBSlots: commitmentHalvesB(pc.limit, lv, real, sum).map(slot),
+    };
+  });
+  const encoded = encodeDoubled(toEncode);
+  const at = (i: number): Uint8Array => encoded[i] as Uint8Array;
+
+  const ciphertexts: Envelope['ciphertexts'] = [];
+  const proofs: Envelope['proofs'] = [];
+  for (const [ci, p] of plan.entries()) {
     const cts: Envelope['ciphertexts'][number] = [];
     const selectionProofs: Envelope['proofs'][number]['selections'] = [];
-    let sumBeta = Point.ZERO;
-    let sum = 0;
-    for (const [oi, ps] of pc.selections.entries()) {
-      const sigma = row[oi] as number;
-      const beta = ps.xiK.add(smallMultipleOfG(sigma));
-      sumBeta = sumBeta.add(beta);
-      sum += sigma;
-      const betaBytes = encodePoint(beta);
-      cts.push({ alpha: ps.alphaBytes, beta: betaBytes });
-      const header = selectionHeader(ctx.hash, context, ci, oi, ctx.Kbytes, ps.alphaBytes, betaBytes);
-      selectionProofs.push(proofToWire(proveMembership(SELECTION_TAG, header, values, sigma, sigma, ps.xi, ps.proof)));
+    for (const [oi, s] of p.selections.entries()) {
+      const betaBytes = at(s.betaSlot);
+      cts.push({ alpha: s.ps.alphaBytes, beta: betaBytes });
+      const header = selectionHeader(
+        ctx.hash,
+        context,
+        ci,
+        oi,
+        ctx.Kbytes,
+        s.ps.alphaBytes,
+        betaBytes,
+      );
+      const proof = finishMembership(
+        SELECTION_TAG,
+        header,
+        p.values,
+        s.sigma,
+        s.ps.xi,
+        s.ps.proof,
+        s.bSlots.map(at),
+      );
+      selectionProofs.push(proofToWire(proof));
     }
-    const lv = limitValues(contest.limit);
-    const header = limitHeader(ctx.hash, context, ci, ctx.Kbytes, pc.sumAlphaBytes, encodePoint(sumBeta));
-    const limit = proofToWire(proveMembership(LIMIT_TAG, header, lv, lv.indexOf(sum), sum, pc.sumXi, pc.limit));
+    const header = limitHeader(
+      ctx.hash,
+      context,
+      ci,
+      ctx.Kbytes,
+      p.pc.sumAlphaBytes,
+      at(p.sumBetaSlot),
+    );
+    const limit = finishMembership(
+      LIMIT_TAG,
+      header,
+      p.lv,
+      p.real,
+      p.pc.sumXi,
+      p.pc.limit,
+      p.limitBSlots.map(at),
+    );
     ciphertexts.push(cts);
-    proofs.push({ selections: selectionProofs, limit });
+    proofs.push({ selections: selectionProofs, limit: proofToWire(limit) });
   }
   const body: EnvelopeBody = { ...head, ciphertexts, proofs };
   const code = confirmationCode(body);

@@ -32,7 +32,8 @@ export function verifyChain(
   for (const [index, e] of envelopes.entries()) {
     if (e.kioskId !== kioskId) return err({ kind: 'wrong-kiosk', index });
     if (e.kioskSeq > expectedSeq) return err({ kind: 'gap', index, expectedSeq, seq: e.kioskSeq });
-    if (e.kioskSeq < expectedSeq) return err({ kind: 'reorder', index, expectedSeq, seq: e.kioskSeq });
+    if (e.kioskSeq < expectedSeq)
+      return err({ kind: 'reorder', index, expectedSeq, seq: e.kioskSeq });
     if (!bytesEqual(e.chainPrev, prev)) return err({ kind: 'broken-link', index, seq: e.kioskSeq });
     prev = e.confirmationCode;
     last = { seq: e.kioskSeq, code: e.confirmationCode };

@@ -89,7 +89,10 @@ function decodeCiphertexts(e: Envelope): Ciphertext[][] {
 }
 
 /** Everything except the signature (for callers that checked it already). */
-export function verifyEnvelopeContent(ctx: ElectionContext, e: Envelope): Result<void, VerifyError> {
+export function verifyEnvelopeContent(
+  ctx: ElectionContext,
+  e: Envelope,
+): Result<void, VerifyError> {
   const el = ctx.election;
   if (e.electionId !== el.electionId || e.unit !== el.unit) return err({ kind: 'wrong-election' });
   const contests = ctx.styles.get(e.ballotStyle);
@@ -106,7 +109,11 @@ export function verifyEnvelopeContent(ctx: ElectionContext, e: Envelope): Result
   for (const [ci, contest] of contests.entries()) {
     const row = e.ciphertexts[ci] ?? [];
     const proofs = e.proofs[ci];
-    if (!proofs || row.length !== contest.options.length || proofs.selections.length !== row.length) {
+    if (
+      !proofs ||
+      row.length !== contest.options.length ||
+      proofs.selections.length !== row.length
+    ) {
       return err({ kind: 'wrong-shape', message: `contest ${ci}` });
     }
     const values = selectionValues(contest.range);
@@ -120,15 +127,38 @@ export function verifyEnvelopeContent(ctx: ElectionContext, e: Envelope): Result
       const proof = wire && decodeProof(wire);
       if (!proof) return err({ kind: 'bad-scalar', contest: ci, option: oi });
       const header = selectionHeader(ctx.hash, context, ci, oi, ctx.Kbytes, ct.alpha, ct.beta);
-      const r = verifyMembership(SELECTION_TAG, header, values, ctx.K, alpha.value, beta.value, proof);
+      const r = verifyMembership(
+        SELECTION_TAG,
+        header,
+        values,
+        ctx.K,
+        alpha.value,
+        beta.value,
+        proof,
+      );
       if (!r.ok) return err({ kind: 'bad-selection-proof', contest: ci, option: oi });
       sumAlpha = sumAlpha.add(alpha.value);
       sumBeta = sumBeta.add(beta.value);
     }
     const limit = decodeProof(proofs.limit);
     if (!limit) return err({ kind: 'bad-scalar', contest: ci, option: -1 });
-    const header = limitHeader(ctx.hash, context, ci, ctx.Kbytes, encodePoint(sumAlpha), encodePoint(sumBeta));
-    const r = verifyMembership(LIMIT_TAG, header, limitValues(contest.limit), ctx.K, sumAlpha, sumBeta, limit);
+    const header = limitHeader(
+      ctx.hash,
+      context,
+      ci,
+      ctx.Kbytes,
+      encodePoint(sumAlpha),
+      encodePoint(sumBeta),
+    );
+    const r = verifyMembership(
+      LIMIT_TAG,
+      header,
+      limitValues(contest.limit),
+      ctx.K,
+      sumAlpha,
+      sumBeta,
+      limit,
+    );
     if (!r.ok) return err({ kind: 'bad-limit-proof', contest: ci });
   }
   return ok(undefined);

@@ -56,6 +56,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   const session = createSessionService({
     cardReader: devices.cardReader,
     logger,
+    clock: opts.clock,
     defaultLanguage: opts.defaultLanguage ?? 'be',
   });
 

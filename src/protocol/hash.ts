@@ -24,8 +24,13 @@ export const TAG = {
   chainGenesis: 'veche/chain-genesis/v1',
   rollEntry: 'veche/roll-entry/v1',
   rollIdentity: 'veche/roll-identity/v1',
-  challengeReveal: 'veche/challenge-reveal/v1',
   challengeSignature: 'veche/challenge-sig/v1',
+  devnetTx: 'veche/devnet-tx/v1',
+  devnetTxId: 'veche/devnet-tx-id/v1',
+  jurySeed: 'veche/jury-seed/v1',
+  juryPool: 'veche/jury-pool/v1',
+  juryStream: 'veche/jury-stream/v1',
+  calledElection: 'veche/called-election/v1',
 } as const;
 export type Tag = (typeof TAG)[keyof typeof TAG];
 

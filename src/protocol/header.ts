@@ -1,10 +1,10 @@
 // Block headers, commits and light blocks: the shape CometBFT's light client verifies, so a
 // CometBFT-backed network can later serve kiosks through an adapter. Everything hashed or
-// signed goes through encodeCanonical and a TAG, never through JSON or ad-hoc concatenation.
+// signed is canonical CBOR (encodeCanonical's bytes, via the fast path in cbor-record.ts)
+// under a TAG, never JSON or ad-hoc concatenation.
 import { z } from 'zod';
-import { err, ok, type Result } from '../shared/result.js';
 import { bytesSchema, Hash32Schema } from './bytes.js';
-import { decodeCanonical, encodeCanonical, type DecodeError } from './encoding.js';
+import { recordEncoder } from './cbor-record.js';
 import { PUBLIC_KEY_SIZE, SIGNATURE_SIZE, type Ed25519Signer } from './ed25519.js';
 import { TAG, taggedHash } from './hash.js';
 import { MAX_VALIDATORS, ValidatorSetSchema } from './validators.js';
@@ -32,22 +32,27 @@ export type Header = z.infer<typeof HeaderSchema>;
 /** lastBlockId of the first block. */
 export const GENESIS_LAST_BLOCK_ID: Uint8Array = new Uint8Array(32);
 
+// Byte-identical to encodeCanonical of the same record (cbor-record.ts; tests check).
+const encodeHeaderRecord = recordEncoder([
+  'chainId',
+  'height',
+  'time',
+  'lastBlockId',
+  'dataHash',
+  'validatorsHash',
+  'nextValidatorsHash',
+  'appHash',
+]);
+const encodeVoteRecord = recordEncoder(['chainId', 'height', 'round', 'blockId']);
+
+/** The canonical CBOR of a header (only its eight fields, whatever else the object has). */
+export function encodeHeader(h: Header): Uint8Array {
+  return encodeHeaderRecord(h);
+}
+
 /** The block id: taggedHash(TAG.headerHash, canonical header). */
 export function headerHash(h: Header): Uint8Array {
-  // Fields picked explicitly: an object carrying extra properties must not hash differently.
-  return taggedHash(
-    TAG.headerHash,
-    encodeCanonical({
-      chainId: h.chainId,
-      height: h.height,
-      time: h.time,
-      lastBlockId: h.lastBlockId,
-      dataHash: h.dataHash,
-      validatorsHash: h.validatorsHash,
-      nextValidatorsHash: h.nextValidatorsHash,
-      appHash: h.appHash,
-    }),
-  );
+  return taggedHash(TAG.headerHash, encodeHeader(h));
 }
 
 export const CommitSigSchema = z.strictObject({
@@ -83,7 +88,7 @@ export function voteSignBytes(
   round: number,
   blockId: Uint8Array,
 ): Uint8Array {
-  return taggedHash(TAG.headerVote, encodeCanonical({ chainId, height, round, blockId }));
+  return taggedHash(TAG.headerVote, encodeVoteRecord({ chainId, height, round, blockId }));
 }
 
 export const SignedHeaderSchema = z.strictObject({ header: HeaderSchema, commit: CommitSchema });
@@ -97,20 +102,6 @@ export const LightBlockSchema = z.strictObject({
   nextValidatorSet: ValidatorSetSchema,
 });
 export type LightBlock = z.infer<typeof LightBlockSchema>;
-
-export type WireError = DecodeError | { kind: 'invalid'; message: string };
-
-/** Decodes canonical CBOR from a peer and checks it against a schema. */
-export function decodeWire<S extends z.ZodType>(
-  schema: S,
-  bytes: Uint8Array,
-): Result<z.infer<S>, WireError> {
-  const decoded = decodeCanonical(bytes);
-  if (!decoded.ok) return decoded;
-  const parsed = schema.safeParse(decoded.value);
-  if (!parsed.success) return err({ kind: 'invalid', message: z.prettifyError(parsed.error) });
-  return ok(parsed.data);
-}
 
 /** Signs a commit for `header` with each signer (devnet and tests). */
 export function signCommit(header: Header, signers: readonly Ed25519Signer[], round = 0): Commit {

@@ -74,30 +74,52 @@ export type MerkleProofError =
   | { kind: 'bad-hash-length' }
   | { kind: 'root-mismatch' };
 
-/** The audit path for leaf `index`. An index outside the tree is a caller bug: throws. */
-export function inclusionProof(leafHashes: readonly Uint8Array[], index: number): InclusionProof {
-  const size = leafHashes.length;
-  if (!Number.isSafeInteger(index) || index < 0 || index >= size) {
-    throw new RangeError(`leaf ${index} is outside a tree of ${size}`);
-  }
-  const path: Uint8Array[] = [];
-  let level: readonly Uint8Array[] = leafHashes;
-  let i = index;
-  while (level.length > 1) {
-    // Odd index: the sibling is on the left. Even with a right neighbour: on the right.
-    // Even and last: the node is carried up unchanged and contributes no path element.
-    const sibling = i % 2 === 1 ? level[i - 1] : level[i + 1];
-    if (sibling !== undefined) path.push(sibling);
+/** A tree kept in memory: every level, so each audit path costs O(log n), not O(n). */
+export interface MerkleTree {
+  readonly root: Uint8Array;
+  readonly size: number;
+  /** The audit path for leaf `index`; an index outside the tree is a caller bug: throws. */
+  proof(index: number): InclusionProof;
+}
+
+export function buildMerkleTree(leafHashes: readonly Uint8Array[]): MerkleTree {
+  const levels: Uint8Array[][] = [leafHashes.slice()];
+  for (let level = levels[0] as Uint8Array[]; level.length > 1;) {
     const next: Uint8Array[] = [];
     for (let j = 0; j < level.length; j += 2) {
       const l = level[j] as Uint8Array;
       const r = level[j + 1];
       next.push(r === undefined ? l : nodeHash(l, r));
     }
+    levels.push(next);
     level = next;
-    i = Math.floor(i / 2);
   }
-  return { index, size, path };
+  const size = leafHashes.length;
+  const top = levels.at(-1)?.[0];
+  return {
+    root: size === 0 || top === undefined ? EMPTY_ROOT : top,
+    size,
+    proof(index) {
+      if (!Number.isSafeInteger(index) || index < 0 || index >= size) {
+        throw new RangeError(`leaf ${index} is outside a tree of ${size}`);
+      }
+      const path: Uint8Array[] = [];
+      let i = index;
+      for (const level of levels.slice(0, -1)) {
+        // Odd index: the sibling is on the left. Even with a right neighbour: on the right.
+        // Even and last: the node is carried up unchanged and adds no path element.
+        const sibling = i % 2 === 1 ? level[i - 1] : level[i + 1];
+        if (sibling !== undefined) path.push(sibling);
+        i = Math.floor(i / 2);
+      }
+      return { index, size, path };
+    },
+  };
+}
+
+/** The audit path for leaf `index` (builds the tree; use buildMerkleTree for many proofs). */
+export function inclusionProof(leafHashes: readonly Uint8Array[], index: number): InclusionProof {
+  return buildMerkleTree(leafHashes).proof(index);
 }
 
 /** Recomputes the root from a leaf hash and its audit path (RFC 9162 §2.1.3.2). */
@@ -209,9 +231,9 @@ export function verifyConsistency(
   }
   if (first === second || first === 0) {
     if (proof.length !== 0) return err({ kind: 'wrong-path-length', got: proof.length });
-    if (first === 0)
-      return equalBytes(firstRoot, EMPTY_ROOT) ? ok(undefined) : err({ kind: 'root-mismatch' });
-    return equalBytes(firstRoot, secondRoot) ? ok(undefined) : err({ kind: 'root-mismatch' });
+    // Every tree extends the empty one; a tree is consistent with itself.
+    const expected = first === 0 ? EMPTY_ROOT : secondRoot;
+    return equalBytes(firstRoot, expected) ? ok(undefined) : err({ kind: 'root-mismatch' });
   }
   if (proof.length === 0) return err({ kind: 'wrong-path-length', got: 0 });
   let path = proof;

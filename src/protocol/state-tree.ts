@@ -9,11 +9,10 @@ import { err, ok, type Result } from '../shared/result.js';
 import { bytesSchema, compareBytes, equalBytes } from './bytes.js';
 import { encodeCanonical } from './encoding.js';
 import {
+  buildMerkleTree,
   EMPTY_ROOT,
-  inclusionProof,
   InclusionProofSchema,
   leafHash,
-  rootFromLeafHashes,
   verifyInclusion,
   type MerkleProofError,
 } from './merkle.js';
@@ -77,8 +76,7 @@ export function buildStateTree(entries: Iterable<StateEntry>): StateTree {
       throw new TypeError(`state key ${it.key} given twice`);
     }
   });
-  const hashes = items.map((it) => leafHash(encodeStateLeaf(it.key, it.value)));
-  const root = rootFromLeafHashes(hashes);
+  const tree = buildMerkleTree(items.map((it) => leafHash(encodeStateLeaf(it.key, it.value))));
   const index = new Map(items.map((it, i) => [it.key, i]));
 
   // Binary search for the first item whose key is >= key.
@@ -94,11 +92,11 @@ export function buildStateTree(entries: Iterable<StateEntry>): StateTree {
   };
   const itemProof = (i: number): StateItemProof => {
     const it = items[i] as (typeof items)[number];
-    return { key: it.key, value: it.value, proof: inclusionProof(hashes, i) };
+    return { key: it.key, value: it.value, proof: tree.proof(i) };
   };
 
   return {
-    root,
+    root: tree.root,
     size: items.length,
     get: (key) => {
       const i = index.get(key);

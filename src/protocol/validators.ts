@@ -4,7 +4,7 @@
 // threshold checks the heaviest signers first.
 import { z } from 'zod';
 import { bytesSchema, compareBytes, equalBytes } from './bytes.js';
-import { encodeCanonical } from './encoding.js';
+import { recordEncoder } from './cbor-record.js';
 import { leafHash, rootFromLeafHashes } from './merkle.js';
 import { PUBLIC_KEY_SIZE } from './ed25519.js';
 
@@ -69,14 +69,42 @@ export function totalVotingPower(set: ValidatorSet): number {
   return total;
 }
 
-/** The canonical bytes of one validator: CBOR {power, pubKey}, the Merkle leaf's data. */
+const encodeValidatorRecord = recordEncoder(['pubKey', 'power']);
+
+/**
+ * The canonical bytes of one validator: CBOR {power, pubKey}, the Merkle leaf's data.
+ * Byte-identical to encodeCanonical (a property test checks every integer width).
+ */
 export function encodeValidator(v: Validator): Uint8Array {
-  return encodeCanonical({ pubKey: v.pubKey, power: v.power });
+  return encodeValidatorRecord(v);
+}
+
+// validatorSetHash is pure, and the same few sets are hashed for every header (twice per
+// light block): memoize it on the set's full content. The key is injective (base64url has
+// no ':' or ','), so a hit is exactly a recomputation avoided. Bounded; cleared when full.
+const MAX_CACHED_SET_HASHES = 16;
+const setHashes = new Map<string, Uint8Array>();
+
+function setKey(set: ValidatorSet): string {
+  let key = '';
+  for (const v of set.validators) {
+    key += Buffer.from(v.pubKey.buffer, v.pubKey.byteOffset, v.pubKey.byteLength).toString(
+      'base64url',
+    );
+    key += ':' + String(v.power) + ',';
+  }
+  return key;
 }
 
 /** validatorsHash: the RFC 6962 root over the canonical encodings, in canonical order. */
 export function validatorSetHash(set: ValidatorSet): Uint8Array {
-  return rootFromLeafHashes(set.validators.map((v) => leafHash(encodeValidator(v))));
+  const key = setKey(set);
+  const hit = setHashes.get(key);
+  if (hit !== undefined) return hit.slice();
+  const root = rootFromLeafHashes(set.validators.map((v) => leafHash(encodeValidator(v))));
+  if (setHashes.size >= MAX_CACHED_SET_HASHES) setHashes.clear();
+  setHashes.set(key, root.slice());
+  return root;
 }
 
 /** Element-wise equality; cheaper than hashing both sets when a header repeats its set. */

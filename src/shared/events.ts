@@ -15,6 +15,13 @@ export const HOST_EVENTS = {
   sessionTransition: 'session.transition',
   shellStart: 'shell.start',
   shellBrowserExit: 'shell.browser.exit',
+  shellBlocked: 'shell.blocked',
+  shellHostReady: 'shell.host.ready',
+  shellHostInvalid: 'shell.host.invalid',
+  shellHostExit: 'shell.host.exit',
+  shellHostRestart: 'shell.host.restart',
+  shellLoadFailed: 'shell.load.failed',
+  shellRendererGone: 'shell.renderer.gone',
   devDockAction: 'devdock.action',
 } as const;
 
@@ -66,6 +73,15 @@ export const SYNC_EVENTS = {
   submitFailed: 'sync.submit.failed',
   ballotFinal: 'sync.ballot.final',
   statePulled: 'sync.state.pulled',
+  witnessInvalid: 'sync.witness.invalid',
+  trustExpired: 'sync.trust.expired',
+  netNodeStart: 'net.node.start',
+  netNodeStop: 'net.node.stop',
+  netKeyCreated: 'net.key.created',
+  netPeerDenied: 'net.peer.denied',
+  netBootstrapFailed: 'net.bootstrap.failed',
+  netRequestRejected: 'net.request.rejected',
+  netHandlerFailed: 'net.handler.failed',
 } as const;
 
 export const STAFF_EVENTS = {
@@ -89,6 +105,15 @@ export const DEVNET_EVENTS = {
   blockCommitted: 'devnet.block.committed',
   txRejected: 'devnet.tx.rejected',
   faultSet: 'devnet.fault.set',
+  electionClosed: 'devnet.election.closed',
+  electionCalled: 'devnet.election.called',
+  officialSeated: 'devnet.official.seated',
+  ballotDuplicate: 'devnet.ballot.duplicate',
+  recallStarted: 'devnet.recall.started',
+  recallRecovered: 'devnet.recall.recovered',
+  recallFailed: 'devnet.recall.failed',
+  juryDrawn: 'devnet.jury.drawn',
+  juryDrawFailed: 'devnet.jury.draw-failed',
 } as const;
 
 export const EVENTS = {

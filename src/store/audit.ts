@@ -7,7 +7,12 @@ import type { Clock } from '../shared/clock.js';
 import { decodeCanonical, encodeCanonical, type Canonical } from '../protocol/encoding.js';
 import { TAG, taggedHash } from '../protocol/hash.js';
 import { err, ok, type Result } from '../shared/result.js';
-import { AUDIT_DETAILS, isAuditEventId, type AuditDetail, type AuditEventId } from './audit-catalogue.js';
+import {
+  AUDIT_DETAILS,
+  isAuditEventId,
+  type AuditDetail,
+  type AuditEventId,
+} from './audit-catalogue.js';
 import type { Db } from './db.js';
 import { catchStorage, type StorageError } from './errors.js';
 import { issuePaths } from './validate.js';
@@ -51,7 +56,10 @@ export type AuditVerification =
   | { readonly ok: false; readonly firstBadSeq: number; readonly fault: AuditFault };
 
 export interface AuditLog {
-  append<E extends AuditEventId>(event: E, detail: AuditDetail<E>): Result<AuditHead, AuditAppendError>;
+  append<E extends AuditEventId>(
+    event: E,
+    detail: AuditDetail<E>,
+  ): Result<AuditHead, AuditAppendError>;
   verify(anchor?: AuditHead): AuditVerification;
   head(): AuditHead;
   entries(afterSeq: number, limit: number): AuditEntry[];
@@ -103,7 +111,9 @@ export function createAuditLog(db: Db, clock: Clock): InternalAuditLog {
 
   function head(): AuditHead {
     const h = q.head.get();
-    return h === undefined ? { seq: 0, hash: AUDIT_GENESIS } : { seq: h.seq, hash: new Uint8Array(h.hash) };
+    return h === undefined
+      ? { seq: 0, hash: AUDIT_GENESIS }
+      : { seq: h.seq, hash: new Uint8Array(h.hash) };
   }
 
   function appendInTransaction<E extends AuditEventId>(
@@ -136,12 +146,22 @@ export function createAuditLog(db: Db, clock: Clock): InternalAuditLog {
       let prev = AUDIT_GENESIS;
       let anchorSeen = anchor === undefined || anchor.seq === 0;
       for (const r of q.all.iterate()) {
-        const bad = (fault: AuditFault): AuditVerification => ({ ok: false, firstBadSeq: expected, fault });
+        const bad = (fault: AuditFault): AuditVerification => ({
+          ok: false,
+          firstBadSeq: expected,
+          fault,
+        });
         if (r.seq !== expected) return bad('missing-entry');
         if (!r.prev.equals(prev)) return bad('broken-link');
         const detail = decodeCanonical(r.detail);
         if (!detail.ok) return bad('undecodable');
-        const hash = auditEntryHash({ seq: r.seq, timeMs: r.time_ms, event: r.event, detail: detail.value, prev });
+        const hash = auditEntryHash({
+          seq: r.seq,
+          timeMs: r.time_ms,
+          event: r.event,
+          detail: detail.value,
+          prev,
+        });
         if (!r.hash.equals(hash)) return bad('hash-mismatch');
         if (anchor !== undefined && anchor.seq === r.seq) {
           if (!r.hash.equals(anchor.hash)) return bad('anchor-mismatch');

@@ -12,7 +12,11 @@ export interface ChainLink {
 
 export type ChainVerification =
   | { readonly ok: true; readonly links: number; readonly head: ChainLink | undefined }
-  | { readonly ok: false; readonly firstBadSeq: number; readonly fault: 'gap' | 'broken-link' | 'orphan' };
+  | {
+      readonly ok: false;
+      readonly firstBadSeq: number;
+      readonly fault: 'gap' | 'broken-link' | 'orphan';
+    };
 
 export interface ConfirmationChain {
   head(): ChainLink | undefined;
@@ -82,7 +86,8 @@ export function createConfirmationChain(db: Db): ConfirmationChain {
       if (unlinked !== undefined && (firstBad === undefined || unlinked.kiosk_seq < firstBad.seq)) {
         firstBad = { seq: unlinked.kiosk_seq, fault: 'orphan' };
       }
-      if (firstBad !== undefined) return { ok: false, firstBadSeq: firstBad.seq, fault: firstBad.fault };
+      if (firstBad !== undefined)
+        return { ok: false, firstBadSeq: firstBad.seq, fault: firstBad.fault };
       return { ok: true, links: n, head: last === undefined ? undefined : toLink(last) };
     },
   };

@@ -64,12 +64,14 @@ function configure(db: Db, opts: OpenDbOptions): void {
   // better-sqlite3 leaves WAL at NORMAL, which may lose the last commits on power loss; a
   // voter was already told "recorded" for those. FULL syncs the WAL on every commit.
   db.pragma('synchronous = FULL');
-  if (db.pragma('synchronous', { simple: true }) !== 2) throw new Error('synchronous = FULL refused');
+  if (db.pragma('synchronous', { simple: true }) !== 2)
+    throw new Error('synchronous = FULL refused');
   db.pragma('foreign_keys = ON');
   // Freed pages are zeroed, so nothing deleted lingers in the file.
   db.pragma('secure_delete = ON');
   db.pragma('trusted_schema = OFF');
-  if (opts.maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(opts.maxPageCount)}`);
+  if (opts.maxPageCount !== undefined)
+    db.pragma(`max_page_count = ${Math.floor(opts.maxPageCount)}`);
   // Touch the file now: the exclusive lock is taken on first access, and a corrupt or foreign
   // file is reported at open rather than at the first vote.
   db.prepare('SELECT count(*) FROM sqlite_schema').get();
@@ -78,6 +80,7 @@ function configure(db: Db, opts: OpenDbOptions): void {
 function failOpen(e: unknown): Result<never, OpenError> {
   const s = classifySqliteError(e);
   if (s !== undefined) return err(s);
-  if (e instanceof Database.SqliteError && e.code === 'SQLITE_NOTADB') return err({ kind: 'not-a-database' });
+  if (e instanceof Database.SqliteError && e.code === 'SQLITE_NOTADB')
+    return err({ kind: 'not-a-database' });
   throw e;
 }

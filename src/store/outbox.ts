@@ -15,7 +15,13 @@ import {
   type OutboxState,
   type RejectReason,
 } from './states.js';
-import { bytes32Schema, bytesSchema, countSchema, electionIdSchema, issuePaths } from './validate.js';
+import {
+  bytes32Schema,
+  bytesSchema,
+  countSchema,
+  electionIdSchema,
+  issuePaths,
+} from './validate.js';
 
 /** Envelopes are a few KiB; anything near this bound is a bug upstream, not a ballot. */
 export const MAX_ENVELOPE_BYTES = 256 * 1024;
@@ -53,7 +59,7 @@ export type EnqueueError =
   | { readonly kind: 'invalid'; readonly fields: readonly string[] }
   /** kioskSeq or chainPrev does not continue the stored confirmation chain. */
   | { readonly kind: 'chain-break'; readonly expectedSeq: number }
-  /** A different ballot already holds this ballotId, kioskSeq or confirmation code. */
+  /** A different ballot already holds this ballotId or kioskSeq. */
   | { readonly kind: 'conflict' };
 
 export type Transition =
@@ -157,26 +163,29 @@ export function createOutbox(db: Db, clock: Clock): Outbox {
     head: db.prepare<[], { kiosk_seq: number; code: Buffer }>(
       'SELECT kiosk_seq, code FROM confirmation_chain ORDER BY kiosk_seq DESC LIMIT 1',
     ),
-    codeTaken: db.prepare<[Uint8Array], { n: number }>(
-      'SELECT 1 AS n FROM confirmation_chain WHERE code = ?',
-    ),
     insertBallot: db.prepare(
       `INSERT INTO outbox (kiosk_seq, ballot_id, election_id, kind, state, envelope, enqueued_day)
        VALUES (?, ?, ?, ?, 'queued', ?, ?)`,
     ),
-    insertLink: db.prepare('INSERT INTO confirmation_chain (kiosk_seq, code, prev) VALUES (?, ?, ?)'),
+    insertLink: db.prepare(
+      'INSERT INTO confirmation_chain (kiosk_seq, code, prev) VALUES (?, ?, ?)',
+    ),
     state: db.prepare<[Uint8Array], { state: OutboxState }>(
       'SELECT state FROM outbox WHERE ballot_id = ?',
     ),
     setState: db.prepare('UPDATE outbox SET state = ? WHERE ballot_id = ?'),
-    setReceipted: db.prepare("UPDATE outbox SET state = 'receipted', receipt = ? WHERE ballot_id = ?"),
+    setReceipted: db.prepare(
+      "UPDATE outbox SET state = 'receipted', receipt = ? WHERE ballot_id = ?",
+    ),
     setIncluded: db.prepare(
       "UPDATE outbox SET state = 'included', included_height = ? WHERE ballot_id = ?",
     ),
     setFinal: db.prepare(
       "UPDATE outbox SET state = 'final', final_height = ?, included_height = coalesce(included_height, ?) WHERE ballot_id = ?",
     ),
-    setRejected: db.prepare("UPDATE outbox SET state = 'rejected', reject_reason = ? WHERE ballot_id = ?"),
+    setRejected: db.prepare(
+      "UPDATE outbox SET state = 'rejected', reject_reason = ? WHERE ballot_id = ?",
+    ),
     row: db.prepare<[Uint8Array], RawRow>(
       `SELECT ${BALLOT_ROW_COLUMNS} FROM outbox o
        JOIN confirmation_chain c ON c.kiosk_seq = o.kiosk_seq WHERE o.ballot_id = ?`,
@@ -207,7 +216,9 @@ export function createOutbox(db: Db, clock: Clock): Outbox {
         existing.kiosk_seq === b.kioskSeq &&
         existing.envelope.equals(b.envelope) &&
         existing.code.equals(b.confirmationCode);
-      return same ? ok({ recorded: true, kioskSeq: b.kioskSeq, duplicate: true }) : err({ kind: 'conflict' });
+      return same
+        ? ok({ recorded: true, kioskSeq: b.kioskSeq, duplicate: true })
+        : err({ kind: 'conflict' });
     }
     const head = q.head.get();
     if (head !== undefined) {
@@ -216,16 +227,26 @@ export function createOutbox(db: Db, clock: Clock): Outbox {
         return err({ kind: 'chain-break', expectedSeq: head.kiosk_seq + 1 });
       }
     }
-    if (q.codeTaken.get(b.confirmationCode) !== undefined) return err({ kind: 'conflict' });
-    q.insertBallot.run(b.kioskSeq, b.ballotId, b.electionId, b.kind, b.envelope, coarseDay(clock.now()));
+    q.insertBallot.run(
+      b.kioskSeq,
+      b.ballotId,
+      b.electionId,
+      b.kind,
+      b.envelope,
+      coarseDay(clock.now()),
+    );
     q.insertLink.run(b.kioskSeq, b.confirmationCode, b.chainPrev);
     return ok({ recorded: true, kioskSeq: b.kioskSeq, duplicate: false });
   });
 
-  function applyOne(ballotId: Uint8Array, t: Transition): Result<TransitionOutcome, TransitionRefusal> {
+  function applyOne(
+    ballotId: Uint8Array,
+    t: Transition,
+  ): Result<TransitionOutcome, TransitionRefusal> {
     const parsed = transitionSchema.safeParse(t);
     if (!parsed.success) return err({ kind: 'invalid', fields: issuePaths(parsed.error) });
-    if (!bytes32Schema.safeParse(ballotId).success) return err({ kind: 'invalid', fields: ['ballotId'] });
+    if (!bytes32Schema.safeParse(ballotId).success)
+      return err({ kind: 'invalid', fields: ['ballotId'] });
     const cur = q.state.get(ballotId);
     if (cur === undefined) return err({ kind: 'unknown-ballot' });
     const step = classifyStep(cur.state, t.to);

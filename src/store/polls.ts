@@ -66,11 +66,15 @@ export function createPolls(db: Db, clock: Clock, audit: InternalAuditLog): Poll
       `INSERT INTO polls (election_id, state, changed_day) VALUES (?, ?, ?)
        ON CONFLICT (election_id) DO UPDATE SET state = excluded.state, changed_day = excluded.changed_day`,
     ),
-    staff: db.prepare('INSERT INTO staff_events (audit_seq, staff_id, action, election_id) VALUES (?, ?, ?, ?)'),
+    staff: db.prepare(
+      'INSERT INTO staff_events (audit_seq, staff_id, action, election_id) VALUES (?, ?, ?, ?)',
+    ),
     events: db.prepare<
       [string],
       { audit_seq: number; staff_id: string; action: string; election_id: string | null }
-    >('SELECT audit_seq, staff_id, action, election_id FROM staff_events WHERE election_id = ? ORDER BY seq'),
+    >(
+      'SELECT audit_seq, staff_id, action, election_id FROM staff_events WHERE election_id = ? ORDER BY seq',
+    ),
   };
   const state = (electionId: string): PollsState => q.get.get(electionId)?.state ?? 'not-opened';
 
@@ -89,7 +93,11 @@ export function createPolls(db: Db, clock: Clock, audit: InternalAuditLog): Poll
     state,
     apply(electionId, action, staffId) {
       const p = z
-        .strictObject({ electionId: electionIdSchema, action: z.enum(['open', 'pause', 'close']), staffId: staffIdSchema })
+        .strictObject({
+          electionId: electionIdSchema,
+          action: z.enum(['open', 'pause', 'close']),
+          staffId: staffIdSchema,
+        })
         .safeParse({ electionId, action, staffId });
       if (!p.success) return err({ kind: 'invalid', fields: issuePaths(p.error) });
       try {

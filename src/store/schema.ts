@@ -34,8 +34,6 @@ CREATE TABLE outbox (
 -- Reconciliation counts are a range scan of this covering index (no table access), and the
 -- list behind a state or reason is the same range in kiosk_seq (rowid) order.
 CREATE INDEX outbox_reconcile ON outbox (election_id, kind, state, reject_reason);
--- The list behind "cast" / "challenged" in kiosk_seq order, for keyset pagination.
-CREATE INDEX outbox_by_kind ON outbox (election_id, kind);
 -- What the sync module still has to deliver: small, because final and rejected rows leave it.
 CREATE INDEX outbox_pending ON outbox (kiosk_seq) WHERE state NOT IN ('final', 'rejected');
 
@@ -59,7 +57,9 @@ BEGIN SELECT RAISE(ABORT, 'outbox states only move forward'); END;
 -- challenged ballots are both links: the code is shown before the voter decides.
 CREATE TABLE confirmation_chain (
   kiosk_seq INTEGER PRIMARY KEY REFERENCES outbox (kiosk_seq),
-  code      BLOB NOT NULL UNIQUE CHECK (length(code) = 32),
+  -- No UNIQUE index on code: each code hashes its predecessor, so a repeat is a hash
+  -- collision, and every index page costs a WAL frame on every vote.
+  code      BLOB NOT NULL CHECK (length(code) = 32),
   prev      BLOB NOT NULL CHECK (length(prev) = 32)
 ) STRICT;
 

@@ -4,7 +4,14 @@
 // rejected(reason) is terminal and only reachable before inclusion.
 import { z } from 'zod';
 
-export const OUTBOX_STATES = ['queued', 'sent', 'receipted', 'included', 'final', 'rejected'] as const;
+export const OUTBOX_STATES = [
+  'queued',
+  'sent',
+  'receipted',
+  'included',
+  'final',
+  'rejected',
+] as const;
 export type OutboxState = (typeof OUTBOX_STATES)[number];
 
 export const BALLOT_KINDS = ['cast', 'challenged'] as const;

@@ -91,10 +91,18 @@ const toHeader = (r: RawHeader): VerifiedHeader => ({
 
 export function createSyncedChainData(db: Db): SyncedChainData {
   const q = {
-    putSet: db.prepare('INSERT INTO validator_sets (hash, body) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING'),
-    set: db.prepare<[Uint8Array], { body: Buffer }>('SELECT body FROM validator_sets WHERE hash = ?'),
-    hasSet: db.prepare<[Uint8Array], { n: number }>('SELECT 1 AS n FROM validator_sets WHERE hash = ?'),
-    headerAt: db.prepare<[string, number], RawHeader>('SELECT * FROM headers WHERE chain_id = ? AND height = ?'),
+    putSet: db.prepare(
+      'INSERT INTO validator_sets (hash, body) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING',
+    ),
+    set: db.prepare<[Uint8Array], { body: Buffer }>(
+      'SELECT body FROM validator_sets WHERE hash = ?',
+    ),
+    hasSet: db.prepare<[Uint8Array], { n: number }>(
+      'SELECT 1 AS n FROM validator_sets WHERE hash = ?',
+    ),
+    headerAt: db.prepare<[string, number], RawHeader>(
+      'SELECT * FROM headers WHERE chain_id = ? AND height = ?',
+    ),
     latest: db.prepare<[string], RawHeader>(
       'SELECT * FROM headers WHERE chain_id = ? ORDER BY height DESC LIMIT 1',
     ),
@@ -118,20 +126,33 @@ export function createSyncedChainData(db: Db): SyncedChainData {
   const putHeaderTx = db.transaction((h: VerifiedHeader): Result<void, SyncedWriteError> => {
     const stored = q.headerAt.get(h.chainId, h.height);
     if (stored !== undefined) {
-      return stored.hash.equals(h.hash) ? ok(undefined) : err({ kind: 'fork', storedHash: new Uint8Array(stored.hash) });
+      return stored.hash.equals(h.hash)
+        ? ok(undefined)
+        : err({ kind: 'fork', storedHash: new Uint8Array(stored.hash) });
     }
     if (q.hasSet.get(h.validatorsHash) === undefined) return err({ kind: 'missing-reference' });
-    q.insertHeader.run(h.chainId, h.height, h.hash, h.header, h.commit, h.validatorsHash, h.appHash);
+    q.insertHeader.run(
+      h.chainId,
+      h.height,
+      h.hash,
+      h.header,
+      h.commit,
+      h.validatorsHash,
+      h.appHash,
+    );
     return ok(undefined);
   });
 
-  const putItemsTx = db.transaction((items: readonly StateItem[]): Result<void, SyncedWriteError> => {
-    for (const i of items) {
-      if (q.hasHeader.get(i.chainId, i.height) === undefined) return rollback({ kind: 'missing-reference' });
-      q.putItem.run(i.chainId, i.key, i.height, i.value, i.proof);
-    }
-    return ok(undefined);
-  });
+  const putItemsTx = db.transaction(
+    (items: readonly StateItem[]): Result<void, SyncedWriteError> => {
+      for (const i of items) {
+        if (q.hasHeader.get(i.chainId, i.height) === undefined)
+          return rollback({ kind: 'missing-reference' });
+        q.putItem.run(i.chainId, i.key, i.height, i.value, i.proof);
+      }
+      return ok(undefined);
+    },
+  );
 
   return {
     putValidatorSet(hash, body) {
@@ -175,7 +196,13 @@ export function createSyncedChainData(db: Db): SyncedChainData {
       const r = q.item.get(chainId, key);
       return r === undefined
         ? undefined
-        : { chainId, key, height: r.height, value: new Uint8Array(r.value), proof: new Uint8Array(r.proof) };
+        : {
+            chainId,
+            key,
+            height: r.height,
+            value: new Uint8Array(r.value),
+            proof: new Uint8Array(r.proof),
+          };
     },
   };
 }

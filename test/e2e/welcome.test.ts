@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHost, type Host } from '../../src/main/host.js';
-import { ManualClock } from '../../src/shared/clock.js';
+import { systemClock } from '../../src/shared/clock.js';
 import { memoryLogger } from '../../src/shared/log.js';
 import { launchChromium, SCREENSHOT_DIR } from '../support/browser.js';
 import { openTestDevices, type TestDevices } from '../support/devices.js';
@@ -30,9 +30,10 @@ describe('walking skeleton in Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    devices = await openTestDevices();
+    const clock = systemClock();
+    devices = await openTestDevices(clock, log);
     host = await createHost({
-      clock: new ManualClock(),
+      clock,
       logger: log,
       devices: devices.devices,
       dock: devices.dock,
@@ -74,14 +75,28 @@ describe('walking skeleton in Chromium', () => {
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('be');
   });
 
-  it('tells the voter plainly when the card was read badly', async () => {
-    await rpc(host, 'dock.injectCardBytes', { hex: devices.garbageHex });
+  it('tells the voter plainly when the document has expired', async () => {
+    await rpc(host, 'dock.insertCard', { personId: devices.expiredPersonId });
     await page.locator('[data-screen="card-error"]').waitFor();
     await page.getByTestId('lang-en').click();
     await expect
       .poll(() => page.locator('[data-screen="card-error"] .lead').textContent())
-      .toBe('The card was read badly. Please take it out and try again.');
-    await page.screenshot({ path: join(SCREENSHOT_DIR, 'skeleton-card-error-en.png') });
+      .toBe('This document has expired. Please use a valid ID card, or ask the staff for help.');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'skeleton-card-expired-en.png') });
+    await rpc(host, 'dock.removeCard', {});
+    await page.locator('[data-screen="attract"]').waitFor();
+  });
+
+  it('says "read badly" for garbage bytes and recovers on the next good read', async () => {
+    await rpc(host, 'dock.injectCardBytes', { hex: devices.garbageHex });
+    await page.locator('[data-screen="card-error"]').waitFor();
+    await page.getByTestId('lang-ru').click();
+    await expect
+      .poll(() => page.locator('[data-screen="card-error"] .lead').textContent())
+      .toBe('Карта прочитана плохо. Извлеките её и попробуйте ещё раз.');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'skeleton-card-read-badly-ru.png') });
+    await rpc(host, 'dock.insertCard', { personId: devices.welcomePerson.id });
+    await page.locator('[data-screen="welcome"]').waitFor();
     await rpc(host, 'dock.removeCard', {});
     await page.locator('[data-screen="attract"]').waitFor();
   });

@@ -54,13 +54,18 @@ export function keyToChar(layout: LayoutId, k: KeyPress): string {
 
 /** The key press that types `c` on a layout (simulator side); null if it cannot. */
 export function charToKey(layout: LayoutId, c: string): KeyPress | null {
-  for (let usage = 0x04; usage <= 0x64; usage++) {
-    for (const shift of [false, true]) {
-      if (keyToChar(layout, { usage, shift }) === c) return { usage, shift };
+  let table = reverse.get(layout);
+  if (!table) {
+    table = new Map();
+    for (let usage = 0x64; usage >= 0x04; usage--) {
+      for (const shift of [true, false]) table.set(keyToChar(layout, { usage, shift }), { usage, shift });
     }
+    reverse.set(layout, table);
   }
-  return null;
+  const k = table.get(c);
+  return k && c !== BAD ? { ...k } : null;
 }
+const reverse = new Map<LayoutId, Map<string, KeyPress>>();
 
 /** Boot-keyboard reports that type `lines` (each followed by Enter) on `layout`. */
 export function encodeWedgeReports(lines: readonly string[], layout: LayoutId): Uint8Array[] {

@@ -13,8 +13,8 @@ export type SerialToken =
   | { kind: 'aa'; signatureHex: string; publicKeyHex: string }
   | { kind: 'garbled'; detail: string };
 
-/** Longest line we buffer; a TD3 line is 44, status lines are short. */
-export const MAX_LINE = 128;
+/** Longest line we buffer: a TD3 line is 44; an @AA answer (signature and key in hex) ~230. */
+export const MAX_LINE = 512;
 const MRZ_LINE = /^[A-Z0-9<]+$/;
 const HEX = /^[0-9a-fA-F]*$/;
 

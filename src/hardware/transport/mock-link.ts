@@ -28,6 +28,7 @@ export function createMockLink(name: string): MockLink {
   const deviceClosed = new Listeners<string>();
   let hostPort: MockPortBinding | null = null;
   let pending: Buffer[] = [];
+  let unplugged = deferredFailure();
 
   const binding: SerialBinding = {
     list: () => MockBinding.list(),
@@ -39,6 +40,11 @@ export function createMockLink(name: string): MockLink {
         const copy = new Uint8Array(buffer);
         setImmediate(() => toDevice.emit(copy));
       };
+      // An unplug makes the pending read fail (not cancel), which is how serialport's
+      // stream learns that a real adapter vanished: it emits 'close' with a disconnect.
+      const read = port.read.bind(port);
+      const gone = unplugged;
+      port.read = (buffer: Buffer, offset: number, length: number) => Promise.race([read(buffer, offset, length), gone.promise]);
       const close = port.close.bind(port);
       port.close = async () => {
         hostPort = null;
@@ -69,10 +75,19 @@ export function createMockLink(name: string): MockLink {
     openHost: serialPortOpener({ path, binding }),
     device,
     async unplug() {
-      const p = hostPort;
       hostPort = null;
-      // Closing the binding under the stream is what a vanished USB serial adapter does.
-      if (p?.isOpen) await p.close();
+      const u = unplugged;
+      unplugged = deferredFailure();
+      // The stream then closes the binding itself, as after a real disconnect.
+      u.fail(new Error('device unplugged'));
+      await new Promise((r) => setImmediate(r));
     },
   };
+}
+
+function deferredFailure(): { promise: Promise<never>; fail(e: Error): void } {
+  let fail: (e: Error) => void = () => undefined;
+  const promise = new Promise<never>((_, reject) => (fail = reject));
+  promise.catch(() => undefined);
+  return { promise, fail };
 }

@@ -18,6 +18,10 @@ export type SessionEvent =
   | { type: 'CARD_REMOVED' }
   | { type: 'SET_LANGUAGE'; language: Language };
 
+/** A card error stays on screen this long, then the kiosk is ready for the next person
+ * (a garbled read may come with no card left in the slot to remove). */
+export const CARD_ERROR_RESET_MS = 20_000;
+
 export function createSessionMachine(defaultLanguage: Language) {
   return setup({
     types: { context: {} as SessionContext, events: {} as SessionEvent },
@@ -65,6 +69,7 @@ export function createSessionMachine(defaultLanguage: Language) {
         on: { CARD_REMOVED: 'attract' },
       },
       cardError: {
+        after: { [CARD_ERROR_RESET_MS]: 'attract' },
         on: {
           CARD_REMOVED: 'attract',
           CARD_PRESENT: 'reading',

@@ -1,6 +1,7 @@
 // Connects the card reader to the session machine and publishes the renderer's view.
 import { createActor, type Actor } from 'xstate';
 import type { CardEvent, CardReader } from '../../hardware/types.js';
+import type { Clock, TimerHandle } from '../../shared/clock.js';
 import { assertNever } from '../../shared/result.js';
 import { EVENTS } from '../../shared/events.js';
 import type { Logger } from '../../shared/log.js';
@@ -17,10 +18,33 @@ export interface SessionService {
 export function createSessionService(deps: {
   cardReader: CardReader;
   logger: Logger;
+  clock: Clock;
   defaultLanguage: Language;
 }): SessionService {
+  // The machine's delayed transitions run on the injected clock, so tests drive time.
+  const timers = new Map<unknown, TimerHandle>();
   const actor: Actor<ReturnType<typeof createSessionMachine>> = createActor(
     createSessionMachine(deps.defaultLanguage),
+    {
+      clock: {
+        setTimeout: (fn: (...args: unknown[]) => void, ms: number) => {
+          const key = {};
+          timers.set(
+            key,
+            deps.clock.setTimeout(() => {
+              timers.delete(key);
+              fn();
+            }, ms),
+          );
+          return key;
+        },
+        clearTimeout: (key: unknown) => {
+          const h = timers.get(key);
+          if (h !== undefined) deps.clock.clearTimeout(h);
+          timers.delete(key);
+        },
+      },
+    },
   );
   const listeners = new Set<(view: SessionView) => void>();
   let last = '';

@@ -46,7 +46,11 @@ export async function verifyToHeight<E>(
   const maxFetches = args.maxFetches ?? 256;
   let trusted = args.trusted;
   if (targetHeight < trusted.header.height) {
-    return err({ kind: 'target-below-trusted', trusted: trusted.header.height, target: targetHeight });
+    return err({
+      kind: 'target-below-trusted',
+      trusted: trusted.header.height,
+      target: targetHeight,
+    });
   }
   const trace: LightBlock[] = [];
   let fetches = 0;

@@ -16,6 +16,17 @@ export {
   type BisectionResult,
   type FetchLightBlock,
 } from './bisection.js';
-export { crossCheckWitness, makeEvidence, type CrossCheckArgs, type WitnessError } from './witness.js';
+export {
+  verifyBackwards,
+  type BackwardsArgs,
+  type BackwardsError,
+  type FetchHeader,
+} from './backwards.js';
+export {
+  crossCheckWitness,
+  makeEvidence,
+  type CrossCheckArgs,
+  type WitnessError,
+} from './witness.js';
 export { decodeTrustedState, encodeTrustedState } from './state.js';
 export * from './types.js';

@@ -3,7 +3,7 @@
 // or edited row cannot smuggle in another validator set.
 import { equalBytes } from '../../protocol/bytes.js';
 import { encodeCanonical } from '../../protocol/encoding.js';
-import { decodeWire, type WireError } from '../../protocol/header.js';
+import { decodeWire, type WireError } from '../../protocol/wire.js';
 import { validatorSetHash } from '../../protocol/validators.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import { TrustedStateSchema, type TrustedState } from './types.js';
@@ -22,7 +22,10 @@ export function encodeTrustedState(state: TrustedState): Uint8Array {
       appHash: h.appHash,
     },
     nextValidatorSet: {
-      validators: state.nextValidatorSet.validators.map((v) => ({ pubKey: v.pubKey, power: v.power })),
+      validators: state.nextValidatorSet.validators.map((v) => ({
+        pubKey: v.pubKey,
+        power: v.power,
+      })),
     },
   });
 }

@@ -7,9 +7,8 @@ import {
   HeaderSchema,
   HeightSchema,
   SignedHeaderSchema,
-  type Header,
 } from '../../protocol/header.js';
-import { ValidatorSetSchema, type ValidatorSet } from '../../protocol/validators.js';
+import { ValidatorSetSchema } from '../../protocol/validators.js';
 
 /** What the technician provisions: where trust starts (DESIGN §5). */
 export const CheckpointSchema = z.strictObject({
@@ -29,7 +28,8 @@ export const TrustedStateSchema = z.strictObject({
   header: HeaderSchema,
   nextValidatorSet: ValidatorSetSchema,
 });
-export type TrustedState = { readonly header: Header; readonly nextValidatorSet: ValidatorSet };
+/** Invariant: validatorSetHash(nextValidatorSet) equals header.nextValidatorsHash. */
+export type TrustedState = z.infer<typeof TrustedStateSchema>;
 
 export interface TrustLevel {
   readonly numerator: number;

@@ -6,12 +6,20 @@ import { equalBytes } from '../../protocol/bytes.js';
 import { headerHash, voteSignBytes, type Header, type LightBlock } from '../../protocol/header.js';
 import {
   sameValidatorSet,
+  totalVotingPower,
   validatorSetHash,
   type ValidatorSet,
 } from '../../protocol/validators.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import { atLeast, CommitTally, moreThanTwoThirds } from './commit.js';
-import type { Checkpoint, TrustedState, TrustLevel, TrustOptions, Verified, VerifyError } from './types.js';
+import type {
+  Checkpoint,
+  TrustedState,
+  TrustLevel,
+  TrustOptions,
+  Verified,
+  VerifyError,
+} from './types.js';
 
 /** A trust level outside [1/3, 1] is a configuration bug (CometBFT refuses it too): throws. */
 export function assertTrustLevel(level: TrustLevel): void {
@@ -80,7 +88,7 @@ export function checkLightBlock(
 
 /** > 2/3 of the block's own set signed it. */
 function checkOwnQuorum(tally: CommitTally, set: ValidatorSet): Result<void, VerifyError> {
-  const r = tally.tally(set, moreThanTwoThirds(totalOf(set)));
+  const r = tally.tally(set, moreThanTwoThirds(totalVotingPower(set)));
   if (r.ok) return ok(undefined);
   switch (r.error.kind) {
     case 'invalid-signature':
@@ -90,13 +98,17 @@ function checkOwnQuorum(tally: CommitTally, set: ValidatorSet): Result<void, Ver
   }
 }
 
-function totalOf(set: ValidatorSet): number {
-  let t = 0;
-  for (const v of set.validators) t += v.power;
-  return t;
+// Block ids of headers this module has verified, so the next adjacent step can check
+// lastBlockId without hashing the trusted header again. Keyed by object identity; a caller
+// that mutates a trusted header has already broken its trust, hash or no hash.
+const verifiedIds = new WeakMap<Header, Uint8Array>();
+
+function trustedHeaderId(header: Header): Uint8Array {
+  return verifiedIds.get(header) ?? headerHash(header);
 }
 
-function trustedAfter(block: LightBlock, tally: CommitTally): Verified {
+function trustedAfter(block: LightBlock, blockId: Uint8Array, tally: CommitTally): Verified {
+  verifiedIds.set(block.header, blockId);
   return {
     trusted: { header: block.header, nextValidatorSet: block.nextValidatorSet },
     signaturesVerified: tally.signaturesVerified,
@@ -127,12 +139,14 @@ export function verifyAdjacent(
   if (!equalBytes(h.validatorsHash, th.nextValidatorsHash)) {
     return err({ kind: 'validators-not-trusted' });
   }
-  if (!equalBytes(h.lastBlockId, headerHash(th))) return err({ kind: 'last-block-id-mismatch' });
+  if (!equalBytes(h.lastBlockId, trustedHeaderId(th))) {
+    return err({ kind: 'last-block-id-mismatch' });
+  }
   const tally = CommitTally.create(untrusted.commit, own.value.signBytes);
   if (!tally.ok) return tally;
   const quorum = checkOwnQuorum(tally.value, untrusted.validatorSet);
   if (!quorum.ok) return quorum;
-  return ok(trustedAfter(untrusted, tally.value));
+  return ok(trustedAfter(untrusted, own.value.blockId, tally.value));
 }
 
 /**
@@ -161,7 +175,7 @@ export function verifySkipping(
   const tally = CommitTally.create(untrusted.commit, own.value.signBytes);
   if (!tally.ok) return tally;
   const set = trusted.nextValidatorSet;
-  const trust = tally.value.tally(set, atLeast(totalOf(set), opts.trustLevel));
+  const trust = tally.value.tally(set, atLeast(totalVotingPower(set), opts.trustLevel));
   if (!trust.ok) {
     switch (trust.error.kind) {
       case 'invalid-signature':
@@ -172,7 +186,7 @@ export function verifySkipping(
   }
   const quorum = checkOwnQuorum(tally.value, untrusted.validatorSet);
   if (!quorum.ok) return quorum;
-  return ok(trustedAfter(untrusted, tally.value));
+  return ok(trustedAfter(untrusted, own.value.blockId, tally.value));
 }
 
 /** Adjacent or skipping, by height. */
@@ -225,5 +239,5 @@ export function trustFromCheckpoint(
   if (!tally.ok) return tally;
   const quorum = checkOwnQuorum(tally.value, checkpoint.validatorSet);
   if (!quorum.ok) return quorum;
-  return ok(trustedAfter(block, tally.value));
+  return ok(trustedAfter(block, own.value.blockId, tally.value));
 }

@@ -20,7 +20,11 @@ export type WitnessError<E> =
   | { kind: 'conflict'; evidence: Evidence };
 
 /** The evidence for two light blocks at one height verified from the same trusted header. */
-export function makeEvidence(commonHeight: number, primary: LightBlock, witness: LightBlock): Evidence {
+export function makeEvidence(
+  commonHeight: number,
+  primary: LightBlock,
+  witness: LightBlock,
+): Evidence {
   return {
     height: primary.header.height,
     commonHeight,

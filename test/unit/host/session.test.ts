@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createSessionService } from '../../../src/main/session/service.js';
+import { ManualClock } from '../../../src/shared/clock.js';
 import { silentLogger } from '../../../src/shared/log.js';
+import { CARD_ERROR_RESET_MS } from '../../../src/main/session/machine.js';
 import { ALICE, fakeDevices } from '../../support/fake-devices.js';
 
 describe('session service', () => {
@@ -9,6 +11,7 @@ describe('session service', () => {
     const s = createSessionService({
       cardReader: fake.devices.cardReader,
       logger: silentLogger,
+      clock: new ManualClock(),
       defaultLanguage: 'be',
     });
     expect(s.view()).toEqual({ state: 'attract', language: 'be' });
@@ -28,6 +31,7 @@ describe('session service', () => {
     const s = createSessionService({
       cardReader: fake.devices.cardReader,
       logger: silentLogger,
+      clock: new ManualClock(),
       defaultLanguage: 'ru',
     });
     fake.emit({ type: 'present' });
@@ -43,11 +47,31 @@ describe('session service', () => {
     const s = createSessionService({
       cardReader: fake.devices.cardReader,
       logger: silentLogger,
+      clock: new ManualClock(),
       defaultLanguage: 'en',
     });
     fake.emit({ type: 'read', document: ALICE });
     fake.emit({ type: 'read', document: { ...ALICE, givenNames: 'MALLORY' } });
     expect(s.view()).toMatchObject({ greetingName: 'Alesia' });
+    s.stop();
+  });
+
+  it('returns to attract after a card error even when no card is left to remove', () => {
+    const fake = fakeDevices();
+    const clock = new ManualClock();
+    const s = createSessionService({
+      cardReader: fake.devices.cardReader,
+      logger: silentLogger,
+      clock,
+      defaultLanguage: 'be',
+    });
+    s.setLanguage('en');
+    fake.emit({ type: 'error', reason: 'read-badly', detail: 'check digit' });
+    expect(s.view()).toMatchObject({ state: 'card-error', reason: 'read-badly' });
+    clock.advance(CARD_ERROR_RESET_MS - 1);
+    expect(s.view().state).toBe('card-error');
+    clock.advance(1);
+    expect(s.view()).toEqual({ state: 'attract', language: 'be' });
     s.stop();
   });
 });

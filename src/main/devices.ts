@@ -1,0 +1,41 @@
+// How the composition root gets its simulated devices: over socat pty pairs when socat is
+// installed (the real serial drivers talk to simulator processes, byte for byte), otherwise
+// fully in-process over serialport's mock binding.
+import { existsSync } from 'node:fs';
+import { createSimulatedDevices } from '../hardware/devices.js';
+import type { SimulatorDock } from '../hardware/types.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/log.js';
+import type { HostDevices } from './host.js';
+
+export interface OpenedSimulators {
+  devices: HostDevices;
+  dock: SimulatorDock;
+  transport: 'mock' | 'pty';
+  close(): Promise<void>;
+}
+
+export function socatAvailable(): boolean {
+  return ['/usr/bin/socat', '/bin/socat', '/usr/local/bin/socat'].some((p) => existsSync(p));
+}
+
+export async function openSimulatedDevices(opts: {
+  clock: Clock;
+  logger: Logger;
+  transport: 'mock' | 'pty';
+}): Promise<OpenedSimulators> {
+  const transport = opts.transport === 'pty' && socatAvailable() ? 'pty' : 'mock';
+  const made = await createSimulatedDevices({
+    clock: opts.clock,
+    logger: opts.logger,
+    transport,
+  });
+  if (!made.ok) throw new Error(`could not start the device simulators: ${made.error}`);
+  const sim = made.value;
+  return {
+    devices: { cardReader: sim.cardReader, printer: sim.printer, touch: sim.touch },
+    dock: sim.dock,
+    transport,
+    close: () => sim.close(),
+  };
+}

@@ -1,0 +1,212 @@
+// What the appliance files must say for the trust boundary of DESIGN §2 to hold: two
+// users, a watched and hardened host, a screen that can reach only the host, devices that
+// only the host may open, a read-only root. The tools' own checks (syntax, loading) are in
+// check-appliance.test.ts; these read the files' meaning.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import yaml from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { readUnit, value, values } from './unit-file.js';
+
+const repo = path.resolve(import.meta.dirname, '../../..');
+const images = path.join(repo, 'images');
+const host = readUnit(path.join(images, 'systemd/veche-host.service'));
+const ui = readUnit(path.join(images, 'systemd/veche-ui.service'));
+
+function flag(args: string, name: string): string | undefined {
+  const m = new RegExp(`${name}[= ](\\S+)`).exec(args);
+  return m?.[1];
+}
+
+describe('veche-host.service', () => {
+  it('is a notify service with a watchdog and a restart policy', () => {
+    expect(value(host, 'Service', 'Type')).toBe('notify');
+    expect(value(host, 'Service', 'NotifyAccess')).toBe('all');
+    expect(Number(value(host, 'Service', 'WatchdogSec'))).toBeGreaterThan(0);
+    expect(value(host, 'Service', 'Restart')).toBe('always');
+    expect(value(host, 'Unit', 'StartLimitBurst')).toBeDefined();
+  });
+
+  it('runs the host entry as veche-host with the device group', () => {
+    const exec = value(host, 'Service', 'ExecStart') ?? '';
+    expect(exec).toContain('/dist/host/cli/main.js serve');
+    expect(values(host, 'Service', 'Environment').join(' ')).toContain('ELECTRON_RUN_AS_NODE=1');
+    expect(value(host, 'Service', 'User')).toBe('veche-host');
+    expect(value(host, 'Service', 'SupplementaryGroups')).toBe('veche-devices');
+  });
+
+  it('is hardened, with writable state only where the kiosk keeps it', () => {
+    const expected: Record<string, string> = {
+      ProtectSystem: 'strict',
+      ProtectHome: 'yes',
+      PrivateTmp: 'yes',
+      NoNewPrivileges: 'yes',
+      RestrictSUIDSGID: 'yes',
+      DevicePolicy: 'closed',
+      CapabilityBoundingSet: '',
+      UMask: '0077',
+    };
+    for (const [k, v] of Object.entries(expected)) expect(value(host, 'Service', k), k).toBe(v);
+    expect(values(host, 'Service', 'ReadWritePaths').join(' ').split(' ').sort()).toEqual([
+      '/run/veche-kiosk',
+      '/var/lib/veche-kiosk',
+    ]);
+    expect(flag(value(host, 'Service', 'ExecStart') ?? '', '--state-dir')).toBe(
+      '/var/lib/veche-kiosk',
+    );
+  });
+});
+
+describe('veche-ui.service', () => {
+  it('runs the Electron shell under cage as veche-ui on tty1', () => {
+    const exec = value(ui, 'Service', 'ExecStart') ?? '';
+    expect(exec).toMatch(/^\/usr\/bin\/cage (-d )?-- \/opt\/veche-kiosk\/veche-kiosk /);
+    // No VT switching for the voter.
+    expect(exec).not.toMatch(/cage[^-]*-s/);
+    expect(value(ui, 'Service', 'User')).toBe('veche-ui');
+    expect(value(ui, 'Service', 'TTYPath')).toBe('/dev/tty1');
+    expect(value(ui, 'Service', 'PAMName')).toBe('veche-ui');
+    expect(existsSync(path.join(images, 'pam.d/veche-ui'))).toBe(true);
+  });
+
+  it('reads the ready file the host writes', () => {
+    const uiFile = flag(value(ui, 'Service', 'ExecStart') ?? '', '--host-ready-file');
+    const hostFile = flag(value(host, 'Service', 'ExecStart') ?? '', '--ready-file');
+    expect(uiFile).toBe('/run/veche-kiosk/ready.json');
+    expect(uiFile).toBe(hostFile);
+  });
+
+  it('can reach nothing but the loopback address and never gets the device group', () => {
+    expect(value(ui, 'Service', 'IPAddressDeny')).toBe('any');
+    expect(value(ui, 'Service', 'IPAddressAllow')).toBe('localhost');
+    expect(value(ui, 'Service', 'SupplementaryGroups')).toBeUndefined();
+    expect(value(ui, 'Service', 'NoNewPrivileges')).toBe('yes');
+  });
+});
+
+describe('users and directories', () => {
+  const sysusers = readFileSync(path.join(images, 'sysusers.d/veche-kiosk.conf'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.startsWith('#'))
+    .map((l) => l.split(/\s+/));
+
+  it('has separate users for the host and the screen; only the host is in veche-devices', () => {
+    const users = sysusers.filter((f) => f[0] === 'u').map((f) => f[1]);
+    expect(users).toEqual(['veche-host', 'veche-ui']);
+    const devices = sysusers
+      .filter((f) => f[0] === 'm' && f[2] === 'veche-devices')
+      .map((f) => f[1]);
+    expect(devices).toEqual(['veche-host']);
+  });
+
+  it('makes the ready file readable by the screen and the state private to the host', () => {
+    const tmpfiles = readFileSync(path.join(images, 'tmpfiles.d/veche-kiosk.conf'), 'utf8');
+    expect(tmpfiles).toMatch(/^d \/run\/veche-kiosk 2750 veche-host veche-ui -$/m);
+    expect(tmpfiles).toMatch(/^d \/var\/lib\/veche-kiosk 0700 veche-host veche-host -$/m);
+  });
+});
+
+describe('udev rules', () => {
+  const rules = readFileSync(path.join(images, 'udev/70-veche-kiosk.rules'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.startsWith('#'));
+
+  it('gives every kiosk device a stable name', () => {
+    const names = new Set(
+      rules.flatMap((r) => [...r.matchAll(/SYMLINK\+="([^"]+)"/g)].map((m) => m[1])),
+    );
+    expect([...names].sort()).toEqual([
+      'veche-card-reader',
+      'veche-card-reader-hid',
+      'veche-printer',
+      'veche-touch',
+    ]);
+  });
+
+  it('opens every named device to the host group only', () => {
+    for (const rule of rules.filter((r) => r.includes('SYMLINK'))) {
+      expect(rule, rule).toContain('GROUP="veche-devices"');
+      expect(rule, rule).toContain('MODE="0660"');
+    }
+  });
+
+  it('keeps a keyboard-wedge card reader from typing into the screen', () => {
+    expect(
+      rules.some(
+        (r) => r.startsWith('SUBSYSTEM=="input"') && r.includes('ENV{LIBINPUT_IGNORE_DEVICE}="1"'),
+      ),
+    ).toBe(true);
+  });
+});
+
+describe('image root', () => {
+  it('mounts the root read-only and only state and logs writable', () => {
+    const fstab = readFileSync(path.join(images, 'rootfs/etc/fstab'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !l.startsWith('#'))
+      .map((l) => l.split(/\s+/));
+    const rw = fstab
+      .filter((f) => f[2] !== 'tmpfs' && f[3]?.split(',').includes('rw'))
+      .map((f) => f[1]);
+    expect(fstab.find((f) => f[1] === '/')?.[3]?.split(',')).toContain('ro');
+    expect(rw.sort()).toEqual(['/var/lib/veche-kiosk', '/var/log']);
+  });
+
+  it('bounds the journal', () => {
+    const conf = readFileSync(
+      path.join(images, 'rootfs/etc/systemd/journald.conf.d/50-veche-kiosk.conf'),
+      'utf8',
+    );
+    expect(conf).toMatch(/^SystemMaxUse=\d+M$/m);
+    expect(conf).toMatch(/^Storage=persistent$/m);
+  });
+});
+
+describe('electron-builder.yml', () => {
+  const config = yaml.load(readFileSync(path.join(repo, 'electron-builder.yml'), 'utf8')) as {
+    productName: string;
+    asarUnpack: string[];
+    extraResources: Array<{ from: string; to: string; filter: string[] }>;
+    linux: { executableName: string; target: Array<{ target: string; arch: string[] }> };
+    deb: { afterInstall: string; afterRemove: string; packageName: string };
+  };
+
+  it('builds deb and AppImage for x64 and arm64', () => {
+    expect(config.productName).toBe('Veche Kiosk');
+    for (const t of ['deb', 'AppImage']) {
+      expect(config.linux.target.find((x) => x.target === t)?.arch.sort()).toEqual([
+        'arm64',
+        'x64',
+      ]);
+    }
+  });
+
+  it('unpacks the native modules from the asar', () => {
+    for (const m of ['better-sqlite3', '@serialport/bindings-cpp', 'node-hid']) {
+      expect(config.asarUnpack).toContain(`node_modules/${m}/**`);
+    }
+  });
+
+  it('ships every file the .deb scripts install, and the scripts exist', () => {
+    const res = config.extraResources.find((r) => r.to === 'appliance');
+    expect(res?.from).toBe('images');
+    const install = readFileSync(path.join(images, 'install-appliance.sh'), 'utf8');
+    const placed = [...install.matchAll(/^place \d+ (\S+) /gm)].map((m) => m[1] ?? '');
+    expect(placed.length).toBeGreaterThan(0);
+    for (const file of placed) {
+      expect(existsSync(path.join(images, file)), file).toBe(true);
+      const dir = file.split('/')[0] ?? '';
+      expect(
+        res?.filter.some((f) => f.startsWith(`${dir}/`)),
+        file,
+      ).toBe(true);
+    }
+    expect(existsSync(path.join(repo, config.deb.afterInstall))).toBe(true);
+    expect(existsSync(path.join(repo, config.deb.afterRemove))).toBe(true);
+    // The units run /opt/veche-kiosk/<executableName>; after-install makes that link.
+    expect(value(ui, 'Service', 'ExecStart')).toContain(
+      `/opt/veche-kiosk/${config.linux.executableName} `,
+    );
+    expect(config.deb.packageName).toBe('veche-kiosk');
+  });
+});

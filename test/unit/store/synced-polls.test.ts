@@ -1,0 +1,122 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EVENTS } from '../../../src/shared/events.js';
+import type { VerifiedHeader } from '../../../src/store/synced.js';
+import { openTestStore, STAFF, tempDir } from './fixtures.js';
+
+const vset = new Uint8Array(32).fill(1);
+const header = (height: number, fill = height): VerifiedHeader => ({
+  chainId: 'veche-devnet',
+  height,
+  hash: new Uint8Array(32).fill(fill),
+  header: new Uint8Array(100).fill(2),
+  commit: new Uint8Array(300).fill(3),
+  validatorsHash: vset,
+  appHash: new Uint8Array(32).fill(4),
+});
+
+describe('synced chain data', () => {
+  let t: ReturnType<typeof tempDir>;
+  let store: ReturnType<typeof openTestStore>;
+  beforeEach(() => {
+    t = tempDir();
+    store = openTestStore(t.dir);
+  });
+  afterEach(() => {
+    store.close();
+    t.cleanup();
+  });
+
+  it('stores verified headers after their validator set; the newest survives a restart', () => {
+    expect(store.synced.putHeader(header(1))).toEqual({
+      ok: false,
+      error: { kind: 'missing-reference' },
+    });
+    expect(store.synced.putValidatorSet(vset, new Uint8Array(64)).ok).toBe(true);
+    expect(store.synced.putValidatorSet(vset, new Uint8Array(64)).ok).toBe(true);
+    for (const h of [1, 2, 5]) expect(store.synced.putHeader(header(h)).ok).toBe(true);
+    expect(store.synced.putHeader(header(2)).ok).toBe(true); // same header again: fine
+    store.close();
+    store = openTestStore(t.dir);
+    expect(store.synced.latestHeader('veche-devnet')).toEqual(header(5));
+    expect(store.synced.validatorSet(vset)).toEqual(new Uint8Array(64));
+  });
+
+  it('refuses a different header at a stored height as a fork, keeping the first', () => {
+    store.synced.putValidatorSet(vset, new Uint8Array(64));
+    store.synced.putHeader(header(3));
+    expect(store.synced.putHeader(header(3, 99))).toEqual({
+      ok: false,
+      error: { kind: 'fork', storedHash: new Uint8Array(32).fill(3) },
+    });
+    expect(store.synced.header('veche-devnet', 3)?.hash).toEqual(new Uint8Array(32).fill(3));
+  });
+
+  it('state items need their header, batches are all-or-nothing, older proofs never replace newer', () => {
+    store.synced.putValidatorSet(vset, new Uint8Array(64));
+    store.synced.putHeader(header(4));
+    store.synced.putHeader(header(6));
+    const item = (key: string, height: number, v: number) => ({
+      chainId: 'veche-devnet',
+      key,
+      height,
+      value: new Uint8Array([v]),
+      proof: new Uint8Array([v, v]),
+    });
+    expect(store.synced.putStateItems([item('a', 6, 1), item('b', 5, 1)])).toEqual({
+      ok: false,
+      error: { kind: 'missing-reference' },
+    });
+    expect(store.synced.stateItem('veche-devnet', 'a')).toBeUndefined();
+    expect(store.synced.putStateItems([item('a', 6, 1)]).ok).toBe(true);
+    expect(store.synced.putStateItems([item('a', 4, 2)]).ok).toBe(true);
+    expect(store.synced.stateItem('veche-devnet', 'a')).toMatchObject({
+      height: 6,
+      value: new Uint8Array([1]),
+    });
+  });
+});
+
+describe('polls and staff events', () => {
+  let t: ReturnType<typeof tempDir>;
+  let store: ReturnType<typeof openTestStore>;
+  beforeEach(() => {
+    t = tempDir();
+    store = openTestStore(t.dir);
+  });
+  afterEach(() => {
+    store.close();
+    t.cleanup();
+  });
+
+  it('open → pause → open → close, each with a staff event and an audit entry in one commit', () => {
+    const e = 'e-2026-council';
+    expect(store.polls.state(e)).toBe('not-opened');
+    expect(store.polls.apply(e, 'pause', STAFF)).toEqual({
+      ok: false,
+      error: { kind: 'not-allowed', current: 'not-opened' },
+    });
+    for (const [a, s] of [
+      ['open', 'open'],
+      ['pause', 'paused'],
+      ['open', 'open'],
+      ['close', 'closed'],
+    ] as const) {
+      expect(store.polls.apply(e, a, STAFF)).toEqual({ ok: true, value: s });
+    }
+    expect(store.polls.apply(e, 'open', STAFF)).toEqual({
+      ok: false,
+      error: { kind: 'not-allowed', current: 'closed' },
+    });
+    const events = store.polls.staffEvents(e);
+    expect(events.map((x) => x.action)).toEqual([
+      EVENTS.pollsOpen,
+      EVENTS.pollsPause,
+      EVENTS.pollsOpen,
+      EVENTS.pollsClose,
+    ]);
+    const audit = store.audit.entries(0, 100);
+    for (const ev of events)
+      expect(audit.find((x) => x.seq === ev.auditSeq)?.event).toBe(ev.action);
+    expect(store.audit.verify()).toMatchObject({ ok: true });
+  });
+});
