@@ -73,7 +73,7 @@ function median(xs: number[]): number {
 
 const bench: Bench = async ({ quick, log }) => {
   const ctx = benchElection();
-  const iterations = quick ? 10 : 40;
+  const iterations = quick ? 10 : 60;
 
   // The limit: one multiplication by a secret scalar with the window-8 fixed-base table we use
   // for G and K, and (for reference) without a table (noble's constant-time variable base).
@@ -138,7 +138,8 @@ const bench: Bench = async ({ quick, log }) => {
       for (let i = 0; i < mults; i++) mulFixed(i % 2 === 0 ? G_HALF : ctx.Khalf, next());
     };
     const ballotRun = () => sealWith(prepareBallot(ctx, style), choices);
-    for (let i = 0; i < 5; i++) {
+    // Warm up until the JIT has settled on both paths (the first style would pay for it).
+    for (let i = 0; i < (quick ? 5 : 30); i++) {
       limitRun();
       ballotRun();
     }

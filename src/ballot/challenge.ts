@@ -65,7 +65,12 @@ export function decodeReveal(
   if (!verifyEd25519(kioskPublicKey, revealSigningMessage(signed.bytes), signed.signature)) {
     return err({ kind: 'bad-signature' });
   }
-  const value = decodeCanonical(signed.bytes);
+  return parseReveal(signed.bytes);
+}
+
+/** Decodes reveal bytes whose kiosk signature the caller has checked already. */
+export function parseReveal(bytes: Uint8Array): Result<ChallengeReveal, RevealError> {
+  const value = decodeCanonical(bytes);
   if (!value.ok) return err({ kind: 'malformed', message: value.error.kind });
   const parsed = ChallengeRevealSchema.safeParse(value.value);
   if (!parsed.success) return err({ kind: 'malformed', message: parsed.error.message });

@@ -1,7 +1,7 @@
 // An election the kiosk (or a verifier) has accepted: schema-checked, guardian proofs
 // verified, K computed with a fixed-base table, and its hash taken. Every ballot operation
 // takes this context, so nothing downstream re-reads unchecked input.
-import { encodeCanonical } from '../protocol/encoding.js';
+import { decodeCanonical, encodeCanonical } from '../protocol/encoding.js';
 import { ElectionSchema, type Contest, type Election } from '../protocol/election.js';
 import { TAG, taggedHash } from '../protocol/hash.js';
 import { err, ok, type Result } from '../shared/result.js';
@@ -57,4 +57,16 @@ export function loadElection(input: unknown): Result<ElectionContext, ElectionEr
     contests,
     styles,
   });
+}
+
+/** The definition as canonical bytes (how the chain stores it); H_E is taken over the same. */
+export function encodeElection(election: Election): Uint8Array {
+  return encodeCanonical(election);
+}
+
+/** loadElection from canonical bytes (e.g. an election record pulled from the chain). */
+export function loadElectionBytes(bytes: Uint8Array): Result<ElectionContext, ElectionError> {
+  const value = decodeCanonical(bytes);
+  if (!value.ok) return err({ kind: 'schema', message: `definition bytes: ${value.error.kind}` });
+  return loadElection(value.value);
 }

@@ -4,7 +4,7 @@
 // (with bases G/2 and K/2) and encodes the doubles, so all its encodings cost a few field
 // multiplications each instead of an inverse square root. The bytes are the ordinary RFC 9496
 // encodings of the points; only the way the prover computes them differs.
-import { opCounts, Point } from './group.js';
+import { bigTo32LE, opCounts, Point } from './group.js';
 
 const Fp = Point.Fp;
 const SQRT_M1 = 19681161376707505956807079304988542015446066515923890162744021073123829784752n;
@@ -71,7 +71,7 @@ export function encodeDoubled(points: readonly Point[]): Uint8Array[] {
     if (isNegative(Fp.mul(Fp.mul(h, e), zInv))) g = Fp.neg(g);
     let s = Fp.mul(Fp.sub(h, g), Fp.mul(magic, Fp.mul(g, tInv)));
     if (isNegative(s)) s = Fp.neg(s);
-    out[i] = Fp.toBytes(s);
+    out[i] = bigTo32LE(Fp.create(s));
   }
   return out;
 }

@@ -121,13 +121,12 @@ export function decodePoint(bytes: Uint8Array): Result<Point, GroupError> {
 
 export function encodeScalar(s: bigint): Uint8Array {
   if (s < 0n || s >= ORDER) throw new RangeError('scalar out of range');
-  const out = new Uint8Array(32);
-  let x = s;
-  for (let i = 0; i < 32; i++) {
-    out[i] = Number(x & 0xffn);
-    x >>= 8n;
-  }
-  return out;
+  return bigTo32LE(s);
+}
+
+/** 32 bytes little-endian of 0 ≤ x < 2^256 (one hex conversion; this is on the sealing path). */
+export function bigTo32LE(x: bigint): Uint8Array {
+  return new Uint8Array(Buffer.from(x.toString(16).padStart(64, '0'), 'hex').reverse());
 }
 
 /** Little-endian 32 bytes, strictly below the group order (one encoding per scalar). */
@@ -150,9 +149,7 @@ export const mod = (a: bigint): bigint => {
 
 export function u32(n: number): Uint8Array {
   if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new RangeError(`not a u32: ${n}`);
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, n);
-  return b;
+  return new Uint8Array([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
 }
 
 /**

@@ -1,6 +1,13 @@
 // The ballot module's public surface, for the host (session sealing), the devnet (validation,
 // tally, guardians) and any public verifier. See docs/protocol.md for what each step means.
-export { loadElection, electionHash, type ElectionContext, type ElectionError } from './context.js';
+export {
+  loadElection,
+  loadElectionBytes,
+  encodeElection,
+  electionHash,
+  type ElectionContext,
+  type ElectionError,
+} from './context.js';
 export { contestShape, limitValues, selectionValues, type ContestShape } from './kinds.js';
 export {
   generateGuardianKeys,
@@ -31,6 +38,7 @@ export {
   decodeSignedEnvelope,
   encodeEnvelope,
   encodeSignedEnvelope,
+  envelopeSigningMessage,
   nextChainLink,
   type Envelope,
   type SignedEnvelope,
@@ -45,6 +53,8 @@ export { verifyChain, shortCode, type ChainAnchor, type ChainError } from './ver
 export {
   challengeBallot,
   decodeReveal,
+  parseReveal,
+  revealSigningMessage,
   openChallenged,
   type ChallengeReveal,
   type SignedReveal,
@@ -63,6 +73,9 @@ export {
   partialDecrypt,
   verifyPartialDecryption,
   combineDecryptions,
+  verifyTallyResult,
+  encodePartialDecryptions,
+  decodePartialDecryptions,
   type EncryptedTally,
   type PartialDecryption,
   type DecryptedTally,

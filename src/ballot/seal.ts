@@ -25,6 +25,7 @@ import { err, ok, type Result } from '../shared/result.js';
 
 export type SealError =
   | { kind: 'wrong-election' }
+  | { kind: 'outside-window' }
   | { kind: 'wrong-shape'; message: string }
   | { kind: 'value-out-of-range'; contest: number; option: number }
   | { kind: 'limit-violated'; contest: number };
@@ -116,6 +117,8 @@ export function sealBallot(input: SealInput): Result<SealedBallot, SealError> {
   if (!contests) return err({ kind: 'wrong-shape', message: 'unknown style' });
   const checked = checkChoices(contests, choices);
   if (!checked.ok) return checked;
+  const { opens, closes } = ctx.election.window;
+  if (input.now < opens || input.now >= closes) return err({ kind: 'outside-window' });
 
   const head = {
     electionId: ctx.election.electionId,

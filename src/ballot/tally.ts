@@ -3,6 +3,8 @@
 // proofs, and anyone combines them with Lagrange coefficients and reads each total by a small
 // discrete log. Every step here is rerun by a public verifier on the published data.
 import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { z } from 'zod';
+import { decodeCanonical, encodeCanonical } from '../protocol/encoding.js';
 import { TAG, toHex } from '../protocol/hash.js';
 import { err, ok, type Result } from '../shared/result.js';
 import type { ElectionContext } from './context.js';
@@ -255,4 +257,65 @@ export function combineDecryptions(
     contests.push({ contestId: t.contestId, counts });
   }
   return ok({ contests });
+}
+
+/** A public verifier's check of a published result: recombine and compare every count. */
+export function verifyTallyResult(
+  ctx: ElectionContext,
+  tally: EncryptedTally,
+  partials: readonly PartialDecryption[],
+  claimed: DecryptedTally,
+): Result<void, DecryptionError | { kind: 'result-mismatch'; contestId: string }> {
+  const r = combineDecryptions(ctx, tally, partials);
+  if (!r.ok) return r;
+  if (r.value.contests.length !== claimed.contests.length) {
+    return err({ kind: 'result-mismatch', contestId: '' });
+  }
+  for (const [i, c] of r.value.contests.entries()) {
+    const other = claimed.contests[i];
+    if (
+      !other ||
+      other.contestId !== c.contestId ||
+      other.counts.length !== c.counts.length ||
+      other.counts.some((n, j) => n !== c.counts[j])
+    ) {
+      return err({ kind: 'result-mismatch', contestId: c.contestId });
+    }
+  }
+  return ok(undefined);
+}
+
+const bytes32 = z.custom<Uint8Array>(
+  (b) => b instanceof Uint8Array && b.length === 32,
+  'expected 32 bytes',
+);
+const PartialsSchema = z
+  .array(
+    z.strictObject({
+      guardian: z.int().min(1).max(255),
+      shares: z
+        .array(z.array(z.strictObject({ m: bytes32, c: bytes32, v: bytes32 })).max(64))
+        .max(64),
+    }),
+  )
+  .max(255);
+
+/** Partial decryptions as canonical CBOR: [{guardian, shares: [[{m, c, v}]]}]. */
+export function encodePartialDecryptions(partials: readonly PartialDecryption[]): Uint8Array {
+  return encodeCanonical(
+    partials.map((p) => ({
+      guardian: p.guardian,
+      shares: p.shares.map((row) => row.map((s) => ({ m: s.m, c: s.c, v: s.v }))),
+    })),
+  );
+}
+
+export function decodePartialDecryptions(
+  bytes: Uint8Array,
+): Result<PartialDecryption[], { kind: 'malformed'; message: string }> {
+  const value = decodeCanonical(bytes);
+  if (!value.ok) return err({ kind: 'malformed', message: value.error.kind });
+  const parsed = PartialsSchema.safeParse(value.value);
+  if (!parsed.success) return err({ kind: 'malformed', message: parsed.error.message });
+  return ok(parsed.data);
 }

@@ -26,6 +26,7 @@ export type VerifyError =
   | { kind: 'unknown-style' }
   | { kind: 'wrong-shape'; message: string }
   | { kind: 'outside-window' }
+  | { kind: 'unknown-kiosk'; kioskId: string }
   | { kind: 'bad-signature' }
   | { kind: 'bad-confirmation-code' }
   | { kind: 'bad-point'; contest: number; option: number }
@@ -61,20 +62,45 @@ function decodeProof(p: { c: Uint8Array[]; v: Uint8Array[] }): MembershipProof |
   return { c, v };
 }
 
+/**
+ * `kioskKey` is the registered key of the envelope's kiosk, or a lookup from kioskId to the
+ * registered key (undefined: not registered), so a validator decodes the envelope only once.
+ */
 export function verifyEnvelope(
   ctx: ElectionContext,
   signed: SignedEnvelope,
-  kioskPublicKey: Uint8Array,
+  kioskKey: Uint8Array | ((kioskId: string) => Uint8Array | undefined),
 ): Result<VerifiedBallot, VerifyError> {
   const decoded = decodeEnvelope(signed.bytes);
   if (!decoded.ok) return decoded;
   const e = decoded.value;
-  if (!verifyEd25519(kioskPublicKey, envelopeSigningMessage(signed.bytes), signed.signature)) {
+  const key = kioskKey instanceof Uint8Array ? kioskKey : kioskKey(e.kioskId);
+  if (!key) return err({ kind: 'unknown-kiosk', kioskId: e.kioskId });
+  if (!verifyEd25519(key, envelopeSigningMessage(signed.bytes), signed.signature)) {
     return err({ kind: 'bad-signature' });
   }
   const content = verifyEnvelopeContent(ctx, e);
   if (!content.ok) return content;
   return ok({ envelope: e, ballotId: ballotId(signed.bytes), ciphertexts: decodeCiphertexts(e) });
+}
+
+/**
+ * For callers that checked the kiosk signature already (the devnet app checks it over the
+ * same bytes): everything verifyEnvelope checks except the signature.
+ */
+export function verifyUnsignedEnvelope(
+  ctx: ElectionContext,
+  bytes: Uint8Array,
+): Result<VerifiedBallot, VerifyError> {
+  const decoded = decodeEnvelope(bytes);
+  if (!decoded.ok) return decoded;
+  const content = verifyEnvelopeContent(ctx, decoded.value);
+  if (!content.ok) return content;
+  return ok({
+    envelope: decoded.value,
+    ballotId: ballotId(bytes),
+    ciphertexts: decodeCiphertexts(decoded.value),
+  });
 }
 
 function decodeCiphertexts(e: Envelope): Ciphertext[][] {

@@ -20,7 +20,12 @@ export async function runSimulator(argv: string[]): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { port: { type: 'string' }, profile: { type: 'string', default: 'epson-tm-t20' }, baud: { type: 'string', default: '115200' }, help: { type: 'boolean' } },
+      options: {
+        port: { type: 'string' },
+        profile: { type: 'string', default: 'epson-tm-t20' },
+        baud: { type: 'string', default: '115200' },
+        help: { type: 'boolean' },
+      },
     });
   } catch (e) {
     console.error(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
@@ -41,7 +46,11 @@ export async function runSimulator(argv: string[]): Promise<number> {
     console.error(`unknown printer profile ${values.profile}\n${USAGE}`);
     return 2;
   }
-  const opened = await serialPortOpener({ path: values.port, baudRate: Number(values.baud), binding: SerialPort.binding })();
+  const opened = await serialPortOpener({
+    path: values.port,
+    baudRate: Number(values.baud),
+    binding: SerialPort.binding,
+  })();
   if (!opened.ok) {
     console.error(`cannot open ${values.port}: ${opened.error.detail}`);
     return 1;
@@ -50,7 +59,9 @@ export async function runSimulator(argv: string[]): Promise<number> {
   if (device === 'card-reader') serveControl({ card: new CardReaderSimulator(port) });
   else serveControl({ printer: new PrinterSimulator(port, profile) });
   process.stdout.write(JSON.stringify({ ready: true, device, port: values.port }) + '\n');
-  console.error(`simulated ${device} on ${values.port}; type "insert <person>", "remove", "paper", "status paperOut=true" …`);
+  console.error(
+    `simulated ${device} on ${values.port}; type "insert <person>", "remove", "paper", "status paperOut=true" …`,
+  );
 
   return new Promise<number>((resolve) => {
     const done = (code: number) => {

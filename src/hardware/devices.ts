@@ -17,7 +17,12 @@ import { PRINTER_PROFILES, printerProfile, type PrinterProfile } from './printer
 import { CardReaderSimulator, type CardSimControl } from './sim/card-reader-sim.js';
 import { remoteCard, remotePrinter, SimulatorProcess } from './sim/control.js';
 import { createDock, type DevSimulatorDock } from './sim/dock.js';
-import { FakeHidModule, HidCardSimulator, SIM_HID_READER_INFO, SIM_TOUCH_INFO } from './sim/hid-sim.js';
+import {
+  FakeHidModule,
+  HidCardSimulator,
+  SIM_HID_READER_INFO,
+  SIM_TOUCH_INFO,
+} from './sim/hid-sim.js';
 import { SAMPLE_PEOPLE } from './sim/people.js';
 import { PrinterSimulator, type PrinterSimControl } from './sim/printer-sim.js';
 import { HidTouchController } from './touch/touch-controller.js';
@@ -56,11 +61,17 @@ export interface SimulatedDevicesOptions {
  * Builds simulators and connects the real drivers to them. The caller still calls
  * `cardReader.start()`; the printer opens its line on first use.
  */
-export async function createSimulatedDevices(opts: SimulatedDevicesOptions): Promise<Result<SimulatedDevices, string>> {
+export async function createSimulatedDevices(
+  opts: SimulatedDevicesOptions,
+): Promise<Result<SimulatedDevices, string>> {
   const profile = printerProfile(opts.printerProfile ?? 'epson-tm-t20');
   if (!profile) return err(`unknown printer profile ${opts.printerProfile ?? ''}`);
   const hid = new FakeHidModule([SIM_TOUCH_INFO, SIM_HID_READER_INFO]);
-  const touch = new HidTouchController({ hid: async () => hid, clock: opts.clock, logger: opts.logger.child({ device: 'touch' }) });
+  const touch = new HidTouchController({
+    hid: async () => hid,
+    clock: opts.clock,
+    logger: opts.logger.child({ device: 'touch' }),
+  });
   const cleanups: Array<() => Promise<void>> = [];
   const closeAll = async () => {
     touch.close();
@@ -84,8 +95,17 @@ export async function createSimulatedDevices(opts: SimulatedDevicesOptions): Pro
     });
     card = cardSim;
     printerSim = pSim;
-    cardReader = new SerialCardReader({ open: cardLink.openHost, clock: opts.clock, logger: opts.logger });
-    printer = new EscPosPrinter({ open: printerLink.openHost, clock: opts.clock, logger: opts.logger, profile });
+    cardReader = new SerialCardReader({
+      open: cardLink.openHost,
+      clock: opts.clock,
+      logger: opts.logger,
+    });
+    printer = new EscPosPrinter({
+      open: printerLink.openHost,
+      clock: opts.clock,
+      logger: opts.logger,
+      profile,
+    });
   } else {
     const dir = await mkdtemp(join(tmpdir(), 'veche-pty-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
@@ -104,7 +124,13 @@ export async function createSimulatedDevices(opts: SimulatedDevicesOptions): Pro
       const cardProc = await spawnSimulator(['card-reader', '--port', cardPair.devicePath]);
       if (!cardProc.ok) return closeAll().then(() => err(cardProc.error));
       cleanups.push(() => cardProc.value.stop());
-      const printerProc = await spawnSimulator(['printer', '--port', printerPair.devicePath, '--profile', profile.id]);
+      const printerProc = await spawnSimulator([
+        'printer',
+        '--port',
+        printerPair.devicePath,
+        '--profile',
+        profile.id,
+      ]);
       if (!printerProc.ok) return closeAll().then(() => err(printerProc.error));
       cleanups.push(() => printerProc.value.stop());
       card = remoteCard(cardProc.value);
@@ -122,14 +148,29 @@ export async function createSimulatedDevices(opts: SimulatedDevicesOptions): Pro
       card = cardSim;
       printerSim = pSim;
     }
-    cardReader = new SerialCardReader({ open: serialPortOpener({ path: cardPair.hostPath, binding: SerialPort.binding }), clock: opts.clock, logger: opts.logger });
-    printer = new EscPosPrinter({ open: serialPortOpener({ path: printerPair.hostPath, binding: SerialPort.binding }), clock: opts.clock, logger: opts.logger, profile });
+    cardReader = new SerialCardReader({
+      open: serialPortOpener({ path: cardPair.hostPath, binding: SerialPort.binding }),
+      clock: opts.clock,
+      logger: opts.logger,
+    });
+    printer = new EscPosPrinter({
+      open: serialPortOpener({ path: printerPair.hostPath, binding: SerialPort.binding }),
+      clock: opts.clock,
+      logger: opts.logger,
+      profile,
+    });
   }
 
   if (kind !== 'serial') {
     // HID readers: the serial card simulator above stays idle; the dock drives the HID one.
     card = new HidCardSimulator(hid, kind, opts.wedgeLayout ?? 'us');
-    cardReader = new HidCardReader({ hid, clock: opts.clock, logger: opts.logger, mode: kind, match: (d) => d.path === SIM_HID_READER_INFO.path });
+    cardReader = new HidCardReader({
+      hid,
+      clock: opts.clock,
+      logger: opts.logger,
+      mode: kind,
+      match: (d) => d.path === SIM_HID_READER_INFO.path,
+    });
   }
   const reader = cardReader;
   const theCard = card;
@@ -152,7 +193,9 @@ export async function createSimulatedDevices(opts: SimulatedDevicesOptions): Pro
 function spawnSimulator(args: string[]): Promise<Result<SimulatorProcess, string>> {
   const here = fileURLToPath(import.meta.url);
   const fromSource = here.endsWith('.ts');
-  const script = fileURLToPath(new URL(`../cli/simulate.${fromSource ? 'ts' : 'js'}`, import.meta.url));
+  const script = fileURLToPath(
+    new URL(`../cli/simulate.${fromSource ? 'ts' : 'js'}`, import.meta.url),
+  );
   const nodeArgs = fromSource ? ['--import', 'tsx', script, ...args] : [script, ...args];
   return SimulatorProcess.spawn(process.execPath, nodeArgs);
 }
@@ -163,9 +206,21 @@ const hex16 = z.number().int().min(0).max(0xffff);
 
 export const realDevicesConfigSchema = z.object({
   cardReader: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('serial'), path: z.string().min(1), baudRate: z.number().int().positive().default(115200) }),
+    z.object({
+      kind: z.literal('serial'),
+      path: z.string().min(1),
+      baudRate: z.number().int().positive().default(115200),
+    }),
     z.object({ kind: z.literal('hid-pos'), vendorId: hex16, productId: hex16 }),
-    z.object({ kind: z.literal('keyboard-wedge'), vendorId: hex16, productId: hex16, layouts: z.array(z.enum(LAYOUTS as [LayoutId, ...LayoutId[]])).min(1).default(['us']) }),
+    z.object({
+      kind: z.literal('keyboard-wedge'),
+      vendorId: hex16,
+      productId: hex16,
+      layouts: z
+        .array(z.enum(LAYOUTS as [LayoutId, ...LayoutId[]]))
+        .min(1)
+        .default(['us']),
+    }),
   ]),
   printer: z.object({
     path: z.string().min(1),
@@ -181,7 +236,10 @@ export function createRealDevices(
   deps: { clock: Clock; logger: Logger; hid?: () => Promise<HidModule> },
 ): Result<DeviceSet, string> {
   const parsed = realDevicesConfigSchema.safeParse(config);
-  if (!parsed.success) return err(`device configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    return err(
+      `device configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   const c = parsed.data;
   const hid = deps.hid ?? nodeHidModule;
   let hidModule: HidModule | null = null;
@@ -193,7 +251,15 @@ export function createRealDevices(
   const cr = c.cardReader;
   const cardReader: CardReader =
     cr.kind === 'serial'
-      ? new SerialCardReader({ open: serialPortOpener({ path: cr.path, baudRate: cr.baudRate, binding: SerialPort.binding }), clock: deps.clock, logger: deps.logger })
+      ? new SerialCardReader({
+          open: serialPortOpener({
+            path: cr.path,
+            baudRate: cr.baudRate,
+            binding: SerialPort.binding,
+          }),
+          clock: deps.clock,
+          logger: deps.logger,
+        })
       : new HidCardReader({
           hid: lazyHid,
           clock: deps.clock,
@@ -202,13 +268,27 @@ export function createRealDevices(
           match: (d: HidDeviceInfo) => d.vendorId === cr.vendorId && d.productId === cr.productId,
           ...(cr.kind === 'keyboard-wedge' ? { layouts: cr.layouts } : {}),
         });
-  const printer = new EscPosPrinter({ open: serialPortOpener({ path: c.printer.path, baudRate: c.printer.baudRate, binding: SerialPort.binding }), clock: deps.clock, logger: deps.logger, profile });
+  const printer = new EscPosPrinter({
+    open: serialPortOpener({
+      path: c.printer.path,
+      baudRate: c.printer.baudRate,
+      binding: SerialPort.binding,
+    }),
+    clock: deps.clock,
+    logger: deps.logger,
+    profile,
+  });
   const t = c.touch;
   const touch = new HidTouchController({
     hid: async () => lazyHid,
     clock: deps.clock,
     logger: deps.logger,
-    ...(t.vendorId !== undefined ? { match: (d: HidDeviceInfo) => d.vendorId === t.vendorId && (t.productId === undefined || d.productId === t.productId) } : {}),
+    ...(t.vendorId !== undefined
+      ? {
+          match: (d: HidDeviceInfo) =>
+            d.vendorId === t.vendorId && (t.productId === undefined || d.productId === t.productId),
+        }
+      : {}),
   });
   return ok({
     cardReader,

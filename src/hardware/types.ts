@@ -54,7 +54,13 @@ export interface PrinterStatus {
 }
 
 export type PrintLine =
-  | { kind: 'text'; text: string; bold?: boolean; size?: 1 | 2; align?: 'left' | 'center' | 'right' }
+  | {
+      kind: 'text';
+      text: string;
+      bold?: boolean;
+      size?: 1 | 2;
+      align?: 'left' | 'center' | 'right';
+    }
   | { kind: 'qr'; payload: string }
   | { kind: 'feed'; lines: number };
 
@@ -101,5 +107,7 @@ export interface SimulatorDock {
   removeCard(): Promise<void>;
   setPrinterStatus(patch: Partial<PrinterStatus>): Promise<void>;
   /** The simulated printer's paper so far, decoded from the ESC/POS bytes it received. */
-  paper(): Promise<ReadonlyArray<{ text: string; bold: boolean; size: number; qr?: string; cut?: boolean }>>;
+  paper(): Promise<
+    ReadonlyArray<{ text: string; bold: boolean; size: number; qr?: string; cut?: boolean }>
+  >;
 }

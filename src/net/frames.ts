@@ -1,9 +1,8 @@
 // Length-prefixed framing over a js-libp2p 3 stream: an unsigned-varint length, then that
-// many bytes (it-length-prefixed). The v3 Stream is an event emitter ('message', 'end',
+// many bytes (it-length-prefixed's wire format). The v3 Stream is an event emitter ('message', 'end',
 // 'close', 'drain') with send()/close()/abort(); reading via its async iterator never
 // pauses the remote, so this module reads 'message' events itself and applies backpressure
 // with stream.pause()/resume() (Yamux then withholds window updates).
-import * as lp from 'it-length-prefixed';
 import type { Stream } from '@libp2p/interface';
 import { Uint8ArrayList } from 'uint8arraylist';
 import { err, ok, type Result } from '../shared/result.js';
@@ -27,48 +26,27 @@ export const MAX_STREAM_WINDOW = 16 * 1024 * 1024;
 /** Decoded-but-unread bytes above which the reader pauses the stream. */
 const DEFAULT_HIGH_WATER = 1024 * 1024;
 
-/** it-length-prefixed gives up on a length prefix longer than this (its default). */
+/** Longest length prefix accepted (it-length-prefixed's default): 8 varint bytes. */
 const MAX_LENGTH_BYTES = 8;
-
-/**
- * The unsigned-varint length decoder, as it-length-prefixed's default one, but remembering
- * the declared length so a too-large error can say how large. it-length-prefixed treats a
- * RangeError as "prefix incomplete, wait for more bytes".
- */
-function lengthDecoder(record: (n: number) => void): lp.LengthDecoderFunction {
-  const decode = (buf: Uint8ArrayList): number => {
-    let value = 0;
-    for (let i = 0; i < Math.min(buf.byteLength, MAX_LENGTH_BYTES); i++) {
-      const b = buf.get(i);
-      value += (b & 0x7f) * 2 ** (7 * i);
-      if ((b & 0x80) === 0) {
-        decode.bytes = i + 1;
-        record(value);
-        return value;
-      }
-    }
-    throw new RangeError('length prefix incomplete');
-  };
-  decode.bytes = 0;
-  return decode;
-}
 
 /**
  * Reads frames one at a time. `next()` resolves to a frame, `null` at a clean end of the
  * stream, or an error; it never rejects. A declared length over the limit is refused as
  * soon as the varint is read, before any of the body is buffered.
+ *
+ * The wire format is it-length-prefixed's (tests check both ways), but parsing is done
+ * here, synchronously over the buffered bytes: its async-generator decoder cost several
+ * promise hops per frame, which showed in the bulk-transfer profile.
  */
 export class FrameReader {
-  private readonly queue: Uint8ArrayList[] = [];
-  private queued = 0;
+  private readonly buffer = new Uint8ArrayList();
   private ended = false;
   private failure: string | undefined;
+  private aborted = false;
   private wake: (() => void) | undefined;
-  private readonly frames: AsyncIterator<Uint8ArrayList>;
+  /** Declared length of the frame being read, or -1 while reading a prefix. */
   private declared = -1;
   private sticky: ReadError | undefined;
-
-  private aborted = false;
 
   /**
    * `signal` bounds every read of this reader (the call's deadline, the server's idle
@@ -96,10 +74,10 @@ export class FrameReader {
       MAX_STREAM_WINDOW + highWater,
     );
     stream.addEventListener('message', (evt) => {
-      const data = evt.data instanceof Uint8ArrayList ? evt.data : new Uint8ArrayList(evt.data);
-      this.queue.push(data);
-      this.queued += data.byteLength;
-      if (this.queued > this.highWater && stream.readStatus === 'readable') stream.pause();
+      this.buffer.append(evt.data);
+      if (this.buffer.byteLength > this.highWater && stream.readStatus === 'readable') {
+        stream.pause();
+      }
       this.notify();
     });
     stream.addEventListener('end', () => {
@@ -121,15 +99,6 @@ export class FrameReader {
       this.ended = true;
       this.notify();
     });
-    this.frames = lp
-      .decode(this.chunks(), {
-        maxDataLength: maxMessageBytes,
-        maxLengthLength: MAX_LENGTH_BYTES,
-        lengthDecoder: lengthDecoder((n) => {
-          this.declared = n;
-        }),
-      })
-      [Symbol.asyncIterator]();
   }
 
   private notify(): void {
@@ -138,67 +107,62 @@ export class FrameReader {
     w?.();
   }
 
-  private async *chunks(): AsyncGenerator<Uint8ArrayList> {
-    for (;;) {
-      if (this.aborted) throw new ReadAbortedError('read aborted');
-      const next = this.queue.shift();
-      if (next !== undefined) {
-        this.queued -= next.byteLength;
-        if (this.queued <= this.highWater / 2 && this.stream.readStatus === 'paused') {
-          this.stream.resume();
+  /** A whole frame from the buffer, `undefined` if more bytes are needed, or an error. */
+  private parse(): Result<Uint8Array | undefined, ReadError> {
+    const buf = this.buffer;
+    if (this.declared < 0) {
+      let value = 0;
+      let prefix = 0;
+      for (let i = 0; i < Math.min(buf.byteLength, MAX_LENGTH_BYTES); i++) {
+        const b = buf.get(i);
+        value += (b & 0x7f) * 2 ** (7 * i);
+        if ((b & 0x80) === 0) {
+          prefix = i + 1;
+          break;
         }
-        yield next;
-        continue;
       }
-      if (this.failure !== undefined) throw new StreamGoneError(this.failure);
-      if (this.ended) return;
+      if (prefix === 0) {
+        if (buf.byteLength >= MAX_LENGTH_BYTES) {
+          return err({ kind: 'malformed', message: 'invalid length prefix' });
+        }
+        return ok(undefined);
+      }
+      if (value > this.maxMessageBytes) {
+        return err({ kind: 'too-large', bytes: value, limit: this.maxMessageBytes });
+      }
+      buf.consume(prefix);
+      this.declared = value;
+    }
+    if (buf.byteLength < this.declared) return ok(undefined);
+    const frame = buf.subarray(0, this.declared);
+    buf.consume(this.declared);
+    this.declared = -1;
+    if (buf.byteLength <= this.highWater / 2 && this.stream.readStatus === 'paused') {
+      this.stream.resume();
+    }
+    return ok(frame);
+  }
+
+  /** The next frame, `null` at a clean end, or why there is none. Never rejects. */
+  async next(): Promise<Result<Uint8Array | null, ReadError>> {
+    for (;;) {
+      if (this.sticky !== undefined) return err(this.sticky);
+      if (this.aborted) return err((this.sticky = { kind: 'aborted' }));
+      const r = this.parse();
+      if (!r.ok) return err((this.sticky = r.error));
+      if (r.value !== undefined) return ok(r.value);
+      if (this.failure !== undefined) {
+        return err((this.sticky = { kind: 'closed', message: this.failure }));
+      }
+      if (this.ended) {
+        if (this.buffer.byteLength === 0 && this.declared < 0) return ok(null);
+        return err((this.sticky = { kind: 'malformed', message: 'stream ended inside a frame' }));
+      }
       await new Promise<void>((resolve) => {
         this.wake = resolve;
       });
     }
   }
-
-  /** The next frame, `null` at a clean end, or why there is none. Never rejects. */
-  async next(): Promise<Result<Uint8Array | null, ReadError>> {
-    if (this.sticky !== undefined) return err(this.sticky);
-    if (this.aborted) return err((this.sticky = { kind: 'aborted' }));
-    try {
-      const r = await this.frames.next();
-      if (r.done === true) return ok(null);
-      return ok(r.value.subarray());
-    } catch (e) {
-      // The decoder is finished after a throw; later calls must not read as a clean end.
-      this.sticky = this.classify(e);
-      return err(this.sticky);
-    }
-  }
-
-  private classify(e: unknown): ReadError {
-    const name = e instanceof Error ? e.name : '';
-    switch (name) {
-      case 'InvalidDataLengthError':
-        return { kind: 'too-large', bytes: this.declared, limit: this.maxMessageBytes };
-      case 'InvalidDataLengthLengthError':
-      case 'InvalidMessageLengthError':
-        return { kind: 'malformed', message: 'invalid length prefix' };
-      case 'UnexpectedEOFError':
-        return { kind: 'malformed', message: 'stream ended inside a frame' };
-      case 'StreamGoneError':
-        return { kind: 'closed', message: (e as Error).message };
-      case 'ReadAbortedError':
-        return { kind: 'aborted' };
-      default:
-        return { kind: 'malformed', message: errorMessage(e) };
-    }
-  }
-}
-
-class StreamGoneError extends Error {
-  override name = 'StreamGoneError';
-}
-
-class ReadAbortedError extends Error {
-  override name = 'ReadAbortedError';
 }
 
 /**
@@ -260,15 +224,20 @@ export class FrameWriter {
     const prefix = varint(body.byteLength);
     this.parts.push(prefix, body);
     this.pendingBytes += prefix.byteLength + body.byteLength;
-    if (this.pendingBytes >= FLUSH_BYTES) {
-      this.flush();
-    } else if (this.scheduled === undefined) {
-      this.scheduled = setImmediate(() => {
+    if (this.pendingBytes < FLUSH_BYTES) {
+      // Let the caller add more in this turn; whatever is pending goes out at the next one.
+      // No wait for drain here: waiting would let that flush fire with one small frame per
+      // drain, and bulk transfer would degrade to a frame, a Noise record, a syscall and a
+      // window update per message (it did, before this).
+      this.scheduled ??= setImmediate(() => {
         this.scheduled = undefined;
         this.flush();
       });
+      return ok(undefined);
     }
+    this.flush();
     if (this.failure !== undefined) return err({ kind: 'closed', message: this.failure });
+    // A full batch went out: now respect the transport's backpressure.
     return waitForDrain(this.stream, signal);
   }
 

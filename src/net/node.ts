@@ -115,7 +115,9 @@ export async function createNetNode(opts: NetNodeOptions): Promise<Result<NetNod
       connectionGater: allowListGater(allowList, (peer, where) =>
         logger.warn(EVENTS.netPeerDenied, { peer, where }),
       ),
-      services: { identify: identify(), ping: ping() },
+      // Ping allows a few outbound streams: a ping's stream may still be closing when the
+      // next one starts, and the default of one then fails the second ping.
+      services: { identify: identify(), ping: ping({ maxOutboundStreams: 4 }) },
     });
   } catch (e) {
     return err({ kind: 'listen', message: errorMessage(e) });

@@ -1,10 +1,14 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import type { DeviceView, Language, SessionView } from '../main/rpc/schema.js';
+import { A11yProvider } from './a11y/A11yProvider.js';
 import { createI18n } from './i18n/index.js';
 import { connectLive } from './lib/live.js';
 import { call } from './lib/rpc.js';
 import { LanguageBar } from './screens/LanguageBar.js';
 import { Screen } from './screens/Screen.js';
+import { SettingsButton } from './ui/SettingsButton.js';
+import { SettingsPanel } from './ui/SettingsPanel.js';
+import { SkipLink } from './ui/SkipLink.js';
 
 // Compiled out of production builds (vite define), so the bundle a kiosk ships has no dock.
 const DevDock = __DEV_DOCK__ ? lazy(() => import('./devdock/DevDock.js')) : null;
@@ -61,36 +65,55 @@ export function App() {
     });
   }, []);
 
+  // Per-voter accessibility settings live in the provider and reset when the session
+  // returns to 'attract'.
+  const speechWords = {
+    selected: t('a11y.speech.selected'),
+    expanded: t('a11y.speech.expanded'),
+    collapsed: t('a11y.speech.collapsed'),
+  };
+
   return (
-    <div className="kiosk" data-connection={connection}>
-      <header className="topbar">
-        <span className="brand">{t('app.title')}</span>
-        <LanguageBar current={language} onChoose={chooseLanguage} t={t} />
-      </header>
-      <main className="content" id="main">
-        {connection === 'down' ? (
-          <p className="banner" role="status">
-            {t('connection.lost')}
-          </p>
+    <A11yProvider
+      language={language}
+      sessionState={session?.state ?? null}
+      speechWords={speechWords}
+    >
+      <div className="kiosk" data-connection={connection}>
+        <SkipLink targetId="main" label={t('a11y.skip')} />
+        <header className="topbar">
+          <span className="brand">{t('app.title')}</span>
+          <div className="topbar-controls">
+            <LanguageBar current={language} onChoose={chooseLanguage} t={t} />
+            <SettingsButton label={t('a11y.open')} />
+          </div>
+        </header>
+        <SettingsPanel t={t} />
+        <main className="content" id="main" tabIndex={-1}>
+          {connection === 'down' ? (
+            <p className="banner" role="status">
+              {t('connection.lost')}
+            </p>
+          ) : null}
+          {devices?.cardReader === 'fault' ? (
+            <p className="banner" role="alert">
+              {t('devices.cardReaderFault')}
+            </p>
+          ) : null}
+          {session === null ? (
+            <section className="screen" aria-busy="true">
+              <h1>{t('connection.starting')}</h1>
+            </section>
+          ) : (
+            <Screen session={session} t={t} />
+          )}
+        </main>
+        {DevDock !== null && devDock ? (
+          <Suspense fallback={null}>
+            <DevDock />
+          </Suspense>
         ) : null}
-        {devices?.cardReader === 'fault' ? (
-          <p className="banner" role="alert">
-            {t('devices.cardReaderFault')}
-          </p>
-        ) : null}
-        {session === null ? (
-          <section className="screen" aria-busy="true">
-            <h1>{t('connection.starting')}</h1>
-          </section>
-        ) : (
-          <Screen session={session} t={t} />
-        )}
-      </main>
-      {DevDock !== null && devDock ? (
-        <Suspense fallback={null}>
-          <DevDock />
-        </Suspense>
-      ) : null}
-    </div>
+      </div>
+    </A11yProvider>
   );
 }

@@ -120,10 +120,23 @@ export function openStore(opts: StoreOptions): Result<Store, StoreOpenError> {
     return rows.sort((a, b) => a.kioskSeq - b.kioskSeq);
   }
 
+  // A failed verification is what staff and the technician must hear about first.
+  const auditApi: AuditLog = {
+    append: (event, detail) => audit.append(event, detail),
+    head: () => audit.head(),
+    entries: (afterSeq, limit) => audit.entries(afterSeq, limit),
+    verify(anchor) {
+      const v = audit.verify(anchor);
+      if (v.ok) log.info(EVENTS.auditVerifyOk, { entries: v.entries });
+      else log.error(EVENTS.auditVerifyFailed, { firstBadSeq: v.firstBadSeq, fault: v.fault });
+      return v;
+    },
+  };
+
   const store: Store = {
     outbox,
     chain,
-    audit,
+    audit: auditApi,
     synced: createSyncedChainData(db),
     polls,
     reconciliation,

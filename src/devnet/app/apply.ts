@@ -29,7 +29,7 @@ import {
   unitParams,
 } from './rules/registry.js';
 import { Overlay, read, type AppState, type Diff, type StateView } from './state.js';
-import { decodeTx, signerOf, signingMessage, type Tx, type TxBody } from './tx.js';
+import { decodeTx, signerOf, signingMessage, type Tx } from './tx.js';
 
 export interface TxEffect {
   diff: Diff;
@@ -71,7 +71,8 @@ function authorize(env: Env, tx: Tx): Result<void, Rejection> {
   }
 }
 
-function dispatch(env: Env, body: TxBody): Result<void, Rejection> {
+function dispatch(env: Env, tx: Tx): Result<void, Rejection> {
+  const body = tx.body;
   switch (body.kind) {
     case 'unit-params':
       return unitParams(env, body);
@@ -96,7 +97,7 @@ function dispatch(env: Env, body: TxBody): Result<void, Rejection> {
     case 'election-create':
       return electionCreate(env, body);
     case 'ballot':
-      return ballot(env, body);
+      return ballot(env, body, tx.signature);
     case 'ballot-challenge':
       return challenge(env, body);
     case 'chain-head':
@@ -125,7 +126,7 @@ export function applyTx(
   const env = makeEnv(new Overlay(state), block, deps);
   const auth = authorize(env, tx);
   if (!auth.ok) return auth;
-  const r = dispatch(env, tx.body);
+  const r = dispatch(env, tx);
   if (!r.ok) return r;
   return ok({ diff: env.s.diff(), notices: env.notices });
 }

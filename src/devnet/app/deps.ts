@@ -14,6 +14,8 @@ export interface BallotClaim {
   kioskId: string;
   nullifier: Uint8Array;
   ballotId: Uint8Array;
+  /** The kiosk's Ed25519 signature over the envelope (already verified by the app). */
+  signature: Uint8Array;
   kiosk: KioskRecord;
 }
 

@@ -30,8 +30,16 @@ function encodeValue(v: Canonical): Uint8Array {
   return b;
 }
 
-const byKey = (a: [string, unknown], b: [string, unknown]): number =>
-  compareBytes(utf8ToBytes(a[0]), utf8ToBytes(b[0]));
+/**
+ * Sorts entries by the UTF-8 bytes of their keys (the state tree's order). Keys are encoded
+ * once, not per comparison: appHash sorts every key of the state each block.
+ */
+function sortByKey<V>(entries: [string, V][]): [string, V][] {
+  return entries
+    .map((e) => ({ e, b: utf8ToBytes(e[0]) }))
+    .sort((x, y) => compareBytes(x.b, y.b))
+    .map((x) => x.e);
+}
 
 export class AppState implements StateView {
   static empty(): AppState {
@@ -51,7 +59,7 @@ export class AppState implements StateView {
     if (fam === undefined) return [];
     const out: [string, Canonical][] = [];
     for (const [k, v] of fam) if (k.startsWith(prefix)) out.push([k, v]);
-    return out.sort(byKey);
+    return sortByKey(out);
   }
 
   get size(): number {
@@ -83,8 +91,7 @@ export class AppState implements StateView {
   leaves(): StateEntry[] {
     const all: [string, Canonical][] = [];
     for (const f of this.families.values()) for (const e of f) all.push(e);
-    all.sort(byKey);
-    return all.map(([key, v]) => ({ key, value: encodeValue(v) }));
+    return sortByKey(all).map(([key, v]) => ({ key, value: encodeValue(v) }));
   }
 
   /** RFC 6962 root of the keyed state tree (src/protocol/state-tree.ts) over leaves(). */
@@ -111,7 +118,7 @@ export class Overlay implements StateView {
       if (v === null) merged.delete(k);
       else merged.set(k, v);
     }
-    return [...merged].sort(byKey);
+    return sortByKey([...merged]);
   }
 
   put(key: string, value: Canonical): void {

@@ -45,7 +45,10 @@ export class CardEventHub {
     this.cardIn();
     const parsed = parseMrz(lines, this.clock.now());
     if (parsed.ok) {
-      this.logger.info(HARDWARE_EVENTS.cardRead, { reader: this.reader, format: parsed.value.format });
+      this.logger.info(HARDWARE_EVENTS.cardRead, {
+        reader: this.reader,
+        format: parsed.value.format,
+      });
       this.listeners.emit({ type: 'read', document: parsed.value });
     } else {
       this.error(parsed.error.reason, parsed.error.detail);

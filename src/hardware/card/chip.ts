@@ -43,5 +43,8 @@ export function verifyChipSignature(proof: ChipProof): boolean {
 }
 
 export function hasChipAuthenticator(reader: object): reader is ChipAuthenticator {
-  return 'authenticateChip' in reader && typeof (reader as ChipAuthenticator).authenticateChip === 'function';
+  return (
+    'authenticateChip' in reader &&
+    typeof (reader as ChipAuthenticator).authenticateChip === 'function'
+  );
 }

@@ -11,7 +11,12 @@ import type { HidDevice, HidDeviceInfo, HidModule } from '../transport/hid.js';
 import type { CardEvent, CardReader, DeviceError } from '../types.js';
 import { CardEventHub } from './card-events.js';
 import { HidPosAssembler, type HidPosToken } from './hid-pos.js';
-import { KeyboardWedgeAssembler, LAYOUTS, type LayoutId, type WedgeToken } from './keyboard-wedge.js';
+import {
+  KeyboardWedgeAssembler,
+  LAYOUTS,
+  type LayoutId,
+  type WedgeToken,
+} from './keyboard-wedge.js';
 
 export interface HidCardReaderOptions {
   hid: HidModule;
@@ -27,7 +32,11 @@ export interface HidCardReaderOptions {
   removedAfterMs?: number;
 }
 
-type Assembler = { push(r: Uint8Array): Array<HidPosToken | WedgeToken>; timeout(): Array<HidPosToken | WedgeToken>; readonly inRead: boolean };
+type Assembler = {
+  push(r: Uint8Array): Array<HidPosToken | WedgeToken>;
+  timeout(): Array<HidPosToken | WedgeToken>;
+  readonly inRead: boolean;
+};
 
 export class HidCardReader implements CardReader {
   readonly name: string;
@@ -44,7 +53,9 @@ export class HidCardReader implements CardReader {
   }
 
   private newAssembler(): Assembler {
-    return this.opts.mode === 'hid-pos' ? new HidPosAssembler() : new KeyboardWedgeAssembler(this.opts.layouts ?? LAYOUTS);
+    return this.opts.mode === 'hid-pos'
+      ? new HidPosAssembler()
+      : new KeyboardWedgeAssembler(this.opts.layouts ?? LAYOUTS);
   }
 
   onEvent(listener: (event: CardEvent) => void): () => void {
@@ -59,16 +70,27 @@ export class HidCardReader implements CardReader {
     } catch (e) {
       return err({ kind: 'io', detail: `HID enumeration failed: ${String(e)}` });
     }
-    if (!info?.path) return err({ kind: 'not-found', detail: `${this.name}: no matching HID device` });
+    if (!info?.path)
+      return err({ kind: 'not-found', detail: `${this.name}: no matching HID device` });
     try {
       this.device = await this.opts.hid.open(info.path);
     } catch (e) {
-      return err({ kind: 'io', detail: `${this.name}: open failed: ${e instanceof Error ? e.message : String(e)}` });
+      return err({
+        kind: 'io',
+        detail: `${this.name}: open failed: ${e instanceof Error ? e.message : String(e)}`,
+      });
     }
     this.assembler = this.newAssembler();
     this.device.on('data', (d: Buffer) => this.onReport(new Uint8Array(d)));
-    this.device.on('error', (e: unknown) => void this.onLost(e instanceof Error ? e.message : String(e)));
-    this.opts.logger.info(HARDWARE_EVENTS.deviceConnected, { device: this.name, vendorId: info.vendorId, productId: info.productId });
+    this.device.on(
+      'error',
+      (e: unknown) => void this.onLost(e instanceof Error ? e.message : String(e)),
+    );
+    this.opts.logger.info(HARDWARE_EVENTS.deviceConnected, {
+      device: this.name,
+      vendorId: info.vendorId,
+      productId: info.productId,
+    });
     return ok(undefined);
   }
 

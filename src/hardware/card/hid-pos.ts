@@ -23,7 +23,8 @@ export class HidPosAssembler {
   }
 
   push(report: Uint8Array): HidPosToken[] {
-    const continued = report.length >= HID_POS_REPORT_LEN && ((report[HID_POS_REPORT_LEN - 1] ?? 0) & 1) === 1;
+    const continued =
+      report.length >= HID_POS_REPORT_LEN && ((report[HID_POS_REPORT_LEN - 1] ?? 0) & 1) === 1;
     if (this.discarding) {
       this.discarding = continued;
       return [];

@@ -39,7 +39,10 @@ const LAYOUT_KEYS: Record<LayoutId, Map<number, [string, string]>> = {
     [0x10, [',', '?']],
     [0x36, [';', '.']],
     [0x64, ['<', '>']],
-    ...[...'&é"\'(-è_çà'].map((c, i): [number, [string, string]] => [0x1e + i, [c, '1234567890'[i] ?? BAD]]),
+    ...[...'&é"\'(-è_çà'].map((c, i): [number, [string, string]] => [
+      0x1e + i,
+      [c, '1234567890'[i] ?? BAD],
+    ]),
   ]),
 };
 
@@ -48,7 +51,8 @@ export function keyToChar(layout: LayoutId, k: KeyPress): string {
   const o = LAYOUT_KEYS[layout].get(k.usage);
   if (o) return k.shift ? o[1] : o[0];
   if (k.usage >= 0x04 && k.usage <= 0x1d) return LETTERS[k.usage - 0x04] ?? BAD;
-  if (k.usage >= 0x1e && k.usage <= 0x27) return k.shift ? BAD : '1234567890'[k.usage - 0x1e] ?? BAD;
+  if (k.usage >= 0x1e && k.usage <= 0x27)
+    return k.shift ? BAD : ('1234567890'[k.usage - 0x1e] ?? BAD);
   return BAD;
 }
 
@@ -58,7 +62,8 @@ export function charToKey(layout: LayoutId, c: string): KeyPress | null {
   if (!table) {
     table = new Map();
     for (let usage = 0x64; usage >= 0x04; usage--) {
-      for (const shift of [true, false]) table.set(keyToChar(layout, { usage, shift }), { usage, shift });
+      for (const shift of [true, false])
+        table.set(keyToChar(layout, { usage, shift }), { usage, shift });
     }
     reverse.set(layout, table);
   }
@@ -107,15 +112,18 @@ export class KeyboardWedgeAssembler {
   push(raw: Uint8Array): WedgeToken[] {
     // Some readers number their reports (ID 1 + 8 bytes); boot reports are 8 bytes.
     const report = raw.length === 9 && raw[0] === 1 ? raw.subarray(1) : raw;
-    if (report.length !== 8) return this.discarding ? [] : this.fail(`keyboard report of ${raw.length} bytes`);
+    if (report.length !== 8)
+      return this.discarding ? [] : this.fail(`keyboard report of ${raw.length} bytes`);
     const keys = [...report.subarray(2)].filter((u) => u !== 0);
-    if (keys.some((u) => u >= 0x01 && u <= 0x03)) return this.discarding ? [] : this.fail('keyboard rollover error');
+    if (keys.some((u) => u >= 0x01 && u <= 0x03))
+      return this.discarding ? [] : this.fail('keyboard rollover error');
     const shift = ((report[0] ?? 0) & SHIFT_BITS) !== 0;
     const out: WedgeToken[] = [];
     for (const usage of keys) {
       if (this.held.has(usage) || this.discarding) continue;
       if (ENTER.has(usage)) out.push(...this.endLine());
-      else if (this.line.length >= MAX_LINE_KEYS) out.push(...this.fail('line longer than any MRZ'));
+      else if (this.line.length >= MAX_LINE_KEYS)
+        out.push(...this.fail('line longer than any MRZ'));
       else this.line.push({ usage, shift });
     }
     this.held = new Set(keys);
@@ -136,9 +144,11 @@ export class KeyboardWedgeAssembler {
     const lens = this.lines.map((l) => l.length);
     const first = lens[0] ?? 0;
     if (!lens.every((n) => n === first)) return this.fail('MRZ lines of different lengths');
-    const complete = (lens.length === 3 && first === 30) || (lens.length === 2 && (first === 44 || first === 36));
+    const complete =
+      (lens.length === 3 && first === 30) || (lens.length === 2 && (first === 44 || first === 36));
     if (complete) return this.decode();
-    if (lens.length >= 3 || (lens.length === 2 && first !== 30)) return this.fail(`no MRZ layout has lines of ${first}`);
+    if (lens.length >= 3 || (lens.length === 2 && first !== 30))
+      return this.fail(`no MRZ layout has lines of ${first}`);
     return [];
   }
 
@@ -146,9 +156,18 @@ export class KeyboardWedgeAssembler {
     const keyLines = this.lines;
     this.reset();
     const candidates = this.layouts
-      .map((layout) => ({ layout, lines: keyLines.map((l) => l.map((k) => keyToChar(layout, k)).join('')) }))
+      .map((layout) => ({
+        layout,
+        lines: keyLines.map((l) => l.map((k) => keyToChar(layout, k)).join('')),
+      }))
       .filter((c) => c.lines.every((l) => MRZ_LINE.test(l)));
-    if (candidates.length === 0) return [{ kind: 'garbled', detail: `keys do not spell an MRZ in layouts ${this.layouts.join(',')}` }];
+    if (candidates.length === 0)
+      return [
+        {
+          kind: 'garbled',
+          detail: `keys do not spell an MRZ in layouts ${this.layouts.join(',')}`,
+        },
+      ];
     return [{ kind: 'mrz', candidates }];
   }
 

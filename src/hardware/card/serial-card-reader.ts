@@ -8,7 +8,12 @@ import { assertNever, err, ok, type Result } from '../../shared/result.js';
 import type { BytePort, PortOpener } from '../transport/byte-port.js';
 import type { CardEvent, CardReader, DeviceError } from '../types.js';
 import { CardEventHub } from './card-events.js';
-import { verifyChipSignature, type ChipAuthenticator, type ChipError, type ChipProof } from './chip.js';
+import {
+  verifyChipSignature,
+  type ChipAuthenticator,
+  type ChipError,
+  type ChipProof,
+} from './chip.js';
 import { SerialFrameParser, type SerialToken } from './serial-frames.js';
 
 export interface SerialCardReaderOptions {
@@ -20,6 +25,8 @@ export interface SerialCardReaderOptions {
   frameTimeoutMs?: number;
   /** How long start() waits for the reader's @READY. */
   helloTimeoutMs?: number;
+  /** After the line is lost, how often to try to reopen it (0: never; the host calls start()). */
+  reconnectMs?: number;
   chipTimeoutMs?: number;
   random?: (n: number) => Uint8Array;
 }
@@ -43,6 +50,9 @@ export class SerialCardReader implements CardReader, ChipAuthenticator {
   private capabilities: string[] = [];
   private chip: PendingChip | null = null;
   private unsubs: Array<() => void> = [];
+  private reconnectTimer: TimerHandle | null = null;
+  /** Set when the line was lost, cleared by stop(): whether to keep trying to reopen. */
+  private reconnecting = false;
 
   constructor(private readonly opts: SerialCardReaderOptions) {
     this.name = opts.name ?? 'serial-ocr';
@@ -58,10 +68,15 @@ export class SerialCardReader implements CardReader, ChipAuthenticator {
   }
 
   async start(): Promise<Result<void, DeviceError>> {
+    this.cancelReconnect();
     if (this.port) return ok(undefined);
     const opened = await this.opts.open();
     if (!opened.ok) {
-      this.opts.logger.error(HARDWARE_EVENTS.deviceFault, { device: this.name, kind: opened.error.kind, detail: opened.error.detail });
+      this.opts.logger.error(HARDWARE_EVENTS.deviceFault, {
+        device: this.name,
+        kind: opened.error.kind,
+        detail: opened.error.detail,
+      });
       return opened;
     }
     const port = opened.value;
@@ -77,18 +92,27 @@ export class SerialCardReader implements CardReader, ChipAuthenticator {
     });
     const wrote = await port.write(enc('?\r\n'));
     if (!wrote.ok) {
-      await this.stop();
+      await this.closePort();
       return wrote;
     }
     if (!(await answered)) {
-      await this.stop();
+      await this.closePort();
       return err({ kind: 'io', detail: `${this.name}: no @READY from the reader` });
     }
-    this.opts.logger.info(HARDWARE_EVENTS.deviceConnected, { device: this.name, capabilities: this.capabilities.join(' ') });
+    this.opts.logger.info(HARDWARE_EVENTS.deviceConnected, {
+      device: this.name,
+      capabilities: this.capabilities.join(' '),
+    });
     return ok(undefined);
   }
 
   async stop(): Promise<void> {
+    this.cancelReconnect();
+    this.reconnecting = false;
+    await this.closePort();
+  }
+
+  private async closePort(): Promise<void> {
     const port = this.port;
     this.port = null;
     for (const u of this.unsubs) u();
@@ -101,7 +125,8 @@ export class SerialCardReader implements CardReader, ChipAuthenticator {
 
   async authenticateChip(): Promise<Result<ChipProof, ChipError>> {
     if (!this.port) return err({ kind: 'device', detail: 'reader not started' });
-    if (!this.chipSupported) return err({ kind: 'unsupported', detail: 'reader did not announce AA' });
+    if (!this.chipSupported)
+      return err({ kind: 'unsupported', detail: 'reader did not announce AA' });
     if (!this.hub.cardPresent) return err({ kind: 'no-card', detail: 'no card in the reader' });
     if (this.chip) return err({ kind: 'busy', detail: 'a challenge is in flight' });
     const challenge = (this.opts.random ?? ((n) => new Uint8Array(randomBytes(n))))(16);
@@ -161,7 +186,14 @@ export class SerialCardReader implements CardReader, ChipAuthenticator {
           this.failChip({ kind: 'chip-error', detail: t.text.slice(0, 80) });
           return;
         }
-        this.hub.error(t.code === 'OCR' ? 'read-badly' : t.code === 'DOC' ? 'unsupported-document' : 'reader-fault', `reader ${t.code}: ${t.text.slice(0, 80)}`);
+        this.hub.error(
+          t.code === 'OCR'
+            ? 'read-badly'
+            : t.code === 'DOC'
+              ? 'unsupported-document'
+              : 'reader-fault',
+          `reader ${t.code}: ${t.text.slice(0, 80)}`,
+        );
         return;
       case 'mrz':
         if (!t.complete) {
@@ -184,7 +216,11 @@ export class SerialCardReader implements CardReader, ChipAuthenticator {
           signature: new Uint8Array(Buffer.from(t.signatureHex, 'hex')),
           publicKey: new Uint8Array(Buffer.from(t.publicKeyHex, 'hex')),
         };
-        c.resolve(verifyChipSignature(proof) ? ok(proof) : err({ kind: 'bad-signature', detail: 'signature does not verify' }));
+        c.resolve(
+          verifyChipSignature(proof)
+            ? ok(proof)
+            : err({ kind: 'bad-signature', detail: 'signature does not verify' }),
+        );
         return;
       }
       case 'garbled':
@@ -205,5 +241,24 @@ export class SerialCardReader implements CardReader, ChipAuthenticator {
     this.opts.logger.warn(HARDWARE_EVENTS.deviceDisconnected, { device: this.name, detail });
     this.hub.error('reader-fault', `reader disconnected: ${detail}`);
     this.hub.cardOut();
+    this.reconnecting = true;
+    this.scheduleReconnect();
+  }
+
+  // A replugged reader comes back by itself: the kiosk keeps trying to reopen the line.
+  private scheduleReconnect(): void {
+    const every = this.opts.reconnectMs ?? 2000;
+    if (every <= 0 || this.reconnectTimer) return;
+    this.reconnectTimer = this.opts.clock.setTimeout(() => {
+      this.reconnectTimer = null;
+      void this.start().then((r) => {
+        if (!r.ok && !this.port && this.reconnecting) this.scheduleReconnect();
+      });
+    }, every);
+  }
+
+  private cancelReconnect(): void {
+    if (this.reconnectTimer) this.opts.clock.clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
   }
 }

@@ -96,7 +96,11 @@ export class SerialFrameParser {
 
   private flushFrame(out: SerialToken[], complete: boolean): void {
     if (this.frame.length === 0) return;
-    out.push({ kind: 'mrz', lines: this.frame, complete: complete || isCompleteLayout(this.frame) });
+    out.push({
+      kind: 'mrz',
+      lines: this.frame,
+      complete: complete || isCompleteLayout(this.frame),
+    });
     this.frame = [];
   }
 }
@@ -121,7 +125,14 @@ function statusToken(text: string): SerialToken {
       return { kind: 'reader-error', code: rest[0] ?? '?', text: rest.slice(1).join(' ') };
     case '@AA': {
       const [sig = '', key = ''] = rest;
-      if (sig === '' || key === '' || !HEX.test(sig) || !HEX.test(key) || sig.length % 2 || key.length % 2) {
+      if (
+        sig === '' ||
+        key === '' ||
+        !HEX.test(sig) ||
+        !HEX.test(key) ||
+        sig.length % 2 ||
+        key.length % 2
+      ) {
         return { kind: 'garbled', detail: 'malformed @AA response' };
       }
       return { kind: 'aa', signatureHex: sig, publicKeyHex: key };

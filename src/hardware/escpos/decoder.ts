@@ -46,7 +46,13 @@ interface Style {
   codepage: number;
 }
 
-const initialStyle = (): Style => ({ bold: false, width: 1, height: 1, align: 'left', codepage: 0 });
+const initialStyle = (): Style => ({
+  bold: false,
+  width: 1,
+  height: 1,
+  align: 'left',
+  codepage: 0,
+});
 
 type Step = { consumed: number } | { need: number };
 
@@ -159,7 +165,12 @@ export class EscPosDecoder {
   }
 
   private unknown(pos: number, len: number, detail: string): void {
-    this.out.push({ kind: 'unknown', offset: this.offset + pos, bytes: this.pending.slice(pos, pos + Math.min(len, 16)), detail });
+    this.out.push({
+      kind: 'unknown',
+      offset: this.offset + pos,
+      bytes: this.pending.slice(pos, pos + Math.min(len, 16)),
+      detail,
+    });
   }
 
   private text(bytes: number[]): void {
@@ -189,7 +200,10 @@ export class EscPosDecoder {
 
   private special(line: Partial<PaperLine>): void {
     this.endLine(false);
-    this.out.push({ kind: 'line', line: { text: '', bold: false, size: 1, align: this.style.align, ...line } });
+    this.out.push({
+      kind: 'line',
+      line: { text: '', bold: false, size: 1, align: this.style.align, ...line },
+    });
   }
 
   private command(pos: number): Step {
@@ -249,7 +263,8 @@ export class EscPosDecoder {
         return { consumed: 3 };
       case 0x74: // ESC t n
         if (n === undefined) return { need: 3 };
-        if (this.codepages[n] === undefined) this.unknown(pos, 3, `code page ${n} not in this printer's table`);
+        if (this.codepages[n] === undefined)
+          this.unknown(pos, 3, `code page ${n} not in this printer's table`);
         this.style.codepage = n;
         return { consumed: 3 };
       case 0x64: // ESC d n: print and feed n lines
@@ -360,7 +375,10 @@ export class EscPosDecoder {
     if (m <= 6) {
       // NUL-terminated data
       const end = this.pending.indexOf(0, pos + 3);
-      if (end < 0) return this.pending.length - pos > 255 ? this.badBarcode(pos) : { need: this.pending.length - pos + 1 };
+      if (end < 0)
+        return this.pending.length - pos > 255
+          ? this.badBarcode(pos)
+          : { need: this.pending.length - pos + 1 };
       this.special({ text: '[barcode]' });
       return { consumed: end - pos + 1 };
     }
@@ -412,7 +430,14 @@ export class EscPosDecoder {
 }
 
 /** Decodes a whole byte string at once. */
-export function decodeEscPos(bytes: Uint8Array, opts?: DecoderOptions): { lines: PaperLine[]; unknown: Array<Extract<EscPosEvent, { kind: 'unknown' }>>; events: EscPosEvent[] } {
+export function decodeEscPos(
+  bytes: Uint8Array,
+  opts?: DecoderOptions,
+): {
+  lines: PaperLine[];
+  unknown: Array<Extract<EscPosEvent, { kind: 'unknown' }>>;
+  events: EscPosEvent[];
+} {
   const d = new EscPosDecoder(opts);
   const events = [...d.push(bytes), ...d.finish()];
   return {

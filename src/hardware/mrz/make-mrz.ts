@@ -47,8 +47,24 @@ export function makeTd3(p: MrzPerson): [string, string] {
   const docNo = pad(p.documentNumber, 9);
   const personal = pad(p.optional ?? '', 14);
   const personalCd = (p.optional ?? '') === '' ? '<' : checkDigit(personal);
-  const body = docNo + checkDigit(docNo) + p.nationality + p.birth + checkDigit(p.birth) + p.sex + p.expiry + checkDigit(p.expiry);
-  const composite = docNo + checkDigit(docNo) + p.birth + checkDigit(p.birth) + p.expiry + checkDigit(p.expiry) + personal + personalCd;
+  const body =
+    docNo +
+    checkDigit(docNo) +
+    p.nationality +
+    p.birth +
+    checkDigit(p.birth) +
+    p.sex +
+    p.expiry +
+    checkDigit(p.expiry);
+  const composite =
+    docNo +
+    checkDigit(docNo) +
+    p.birth +
+    checkDigit(p.birth) +
+    p.expiry +
+    checkDigit(p.expiry) +
+    personal +
+    personalCd;
   const l2 = body + personal + personalCd + checkDigit(composite);
   return [l1, l2];
 }
@@ -57,8 +73,16 @@ export function makeTd1(p: MrzPerson): [string, string, string] {
   const docNo = pad(p.documentNumber, 9);
   const opt1 = pad(p.optional ?? '', 15);
   const l1 = pad(p.documentCode, 2) + p.issuingState + docNo + checkDigit(docNo) + opt1;
-  const l2head = p.birth + checkDigit(p.birth) + p.sex + p.expiry + checkDigit(p.expiry) + p.nationality + pad('', 11);
-  const composite = l1.slice(5, 30) + l2head.slice(0, 7) + l2head.slice(8, 15) + l2head.slice(18, 29);
+  const l2head =
+    p.birth +
+    checkDigit(p.birth) +
+    p.sex +
+    p.expiry +
+    checkDigit(p.expiry) +
+    p.nationality +
+    pad('', 11);
+  const composite =
+    l1.slice(5, 30) + l2head.slice(0, 7) + l2head.slice(8, 15) + l2head.slice(18, 29);
   const l2 = l2head + checkDigit(composite);
   const l3 = nameField(p.surname, p.givenNames, 30);
   return [l1, l2, l3];

@@ -41,22 +41,35 @@ function rawOf(d: Details | undefined): string {
   return ((d?.ranges[0] as { raw?: string } | undefined)?.raw ?? '').replace(/<+$/g, '');
 }
 
-export function parseMrz(inputLines: readonly string[], nowMs: number): Result<IdDocument, MrzFailure> {
+export function parseMrz(
+  inputLines: readonly string[],
+  nowMs: number,
+): Result<IdDocument, MrzFailure> {
   const lines = inputLines.map((l) => l.trim());
   if (!lines.every((l) => MRZ_CHARS.test(l))) {
     return err({ reason: 'read-badly', detail: 'characters outside the MRZ alphabet' });
   }
   const shape = mrzShape(lines);
   if (shape === null) {
-    return err({ reason: 'read-badly', detail: `no MRZ layout has ${lines.length} lines of ${lines.map((l) => l.length).join('/')}` });
+    return err({
+      reason: 'read-badly',
+      detail: `no MRZ layout has ${lines.length} lines of ${lines.map((l) => l.length).join('/')}`,
+    });
   }
-  if (shape === 'TD2') return err({ reason: 'unsupported-document', detail: 'TD2 documents are not accepted' });
+  if (shape === 'TD2')
+    return err({ reason: 'unsupported-document', detail: 'TD2 documents are not accepted' });
   const code = lines[0]?.[0] ?? '';
   if (shape === 'TD3' && code !== 'P') {
-    return err({ reason: 'unsupported-document', detail: `TD3 document code ${code} is not a passport` });
+    return err({
+      reason: 'unsupported-document',
+      detail: `TD3 document code ${code} is not a passport`,
+    });
   }
   if (shape === 'TD1' && !['I', 'A', 'C'].includes(code)) {
-    return err({ reason: 'unsupported-document', detail: `TD1 document code ${code} is not an identity card` });
+    return err({
+      reason: 'unsupported-document',
+      detail: `TD1 document code ${code} is not an identity card`,
+    });
   }
 
   let parsed;
@@ -64,7 +77,10 @@ export function parseMrz(inputLines: readonly string[], nowMs: number): Result<I
     parsed = parseMrzLines(lines);
   } catch (e) {
     // The library throws on layouts it cannot classify (e.g. a French ID's 2×36 lines).
-    return err({ reason: 'read-badly', detail: `mrz: ${e instanceof Error ? e.message.slice(0, 60) : 'unparseable'}` });
+    return err({
+      reason: 'read-badly',
+      detail: `mrz: ${e instanceof Error ? e.message.slice(0, 60) : 'unparseable'}`,
+    });
   }
   if (parsed.format !== shape) {
     return err({ reason: 'unsupported-document', detail: `layout ${parsed.format}` });
@@ -122,6 +138,7 @@ export function resolveDate(yymmdd: string, kind: 'birth' | 'expiry', now: Date)
     year -= 100;
   }
   const d = new Date(Date.UTC(year, mm - 1, dd));
-  if (d.getUTCFullYear() !== year || d.getUTCMonth() !== mm - 1 || d.getUTCDate() !== dd) return null;
+  if (d.getUTCFullYear() !== year || d.getUTCMonth() !== mm - 1 || d.getUTCDate() !== dd)
+    return null;
   return d.toISOString().slice(0, 10);
 }

@@ -12,7 +12,20 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 // PC866 has Russian and Ukrainian letters (Ё Є Ї Ў) but not the Belarusian/Ukrainian
 // dotted І і, nor typographic quotes and dashes. Latin I i look the same in every receipt
 // font, so they stand in; the rest fall back to ASCII. Without this the encoder prints '?'.
-const CP866_SUBSTITUTES: Record<string, string> = { І: 'I', і: 'i', '«': '"', '»': '"', '„': '"', '“': '"', '”': '"', '‘': "'", '’': "'", '–': '-', '—': '-', '…': '...' };
+const CP866_SUBSTITUTES: Record<string, string> = {
+  І: 'I',
+  і: 'i',
+  '«': '"',
+  '»': '"',
+  '„': '"',
+  '“': '"',
+  '”': '"',
+  '‘': "'",
+  '’': "'",
+  '–': '-',
+  '—': '-',
+  '…': '...',
+};
 
 export function cp866Printable(text: string): string {
   return text.replace(/[Іі«»„“”‘’–—…]/g, (c) => CP866_SUBSTITUTES[c] ?? c);
@@ -49,9 +62,14 @@ export function encodeLine(line: PrintLine, profile: PrinterProfile): Uint8Array
     }
     case 'qr':
       // QR data goes to the printer as Latin-1 bytes; receipts carry ASCII URLs and codes.
-      if (!PRINTABLE_ASCII.test(line.payload)) throw new Error('QR payload must be printable ASCII');
+      if (!PRINTABLE_ASCII.test(line.payload))
+        throw new Error('QR payload must be printable ASCII');
       if (!profile.qr) throw new Error(`printer profile ${profile.id} cannot print QR codes`);
-      return e.align('center').qrcode(line.payload, { model: 2, size: 6, errorlevel: 'm' }).align('left').encode();
+      return e
+        .align('center')
+        .qrcode(line.payload, { model: 2, size: 6, errorlevel: 'm' })
+        .align('left')
+        .encode();
     case 'feed':
       return e.newline(Math.max(0, Math.min(20, Math.floor(line.lines)))).encode();
     default:

@@ -96,7 +96,10 @@ export class EscPosPrinter implements ReceiptPrinter {
     this.port = port;
     this.asbStatus = null;
     this.unsubs = [port.onData((b) => this.onBytes(b)), port.onClose((d) => this.onLost(d))];
-    this.opts.logger.info(HARDWARE_EVENTS.deviceConnected, { device: this.name, profile: this.opts.profile.id });
+    this.opts.logger.info(HARDWARE_EVENTS.deviceConnected, {
+      device: this.name,
+      profile: this.opts.profile.id,
+    });
     if (this.opts.profile.autoStatusBack) {
       // The printer answers GS a with a first status block at once.
       const w = await port.write(Uint8Array.from([0x1d, 0x61, ASB_ALL]));
@@ -155,7 +158,10 @@ export class EscPosPrinter implements ReceiptPrinter {
       case 'buffer-cleared':
         return;
       case 'unknown':
-        this.opts.logger.warn(HARDWARE_EVENTS.deviceFault, { device: this.name, detail: `unexpected byte 0x${(r.bytes[0] ?? 0).toString(16)} from printer` });
+        this.opts.logger.warn(HARDWARE_EVENTS.deviceFault, {
+          device: this.name,
+          detail: `unexpected byte 0x${(r.bytes[0] ?? 0).toString(16)} from printer`,
+        });
         return;
       default:
         assertNever(r, 'printer reply');
@@ -185,7 +191,10 @@ export class EscPosPrinter implements ReceiptPrinter {
   private async queryStatus(port: BytePort): Promise<Result<PrinterStatus, DeviceError>> {
     const answers: number[] = [];
     for (const n of [1, 2, 3, 4] as const) {
-      const answer = this.wait<number>((w) => (this.realtimeWaiter = w), this.opts.replyTimeoutMs ?? 1000);
+      const answer = this.wait<number>(
+        (w) => (this.realtimeWaiter = w),
+        this.opts.replyTimeoutMs ?? 1000,
+      );
       const wrote = await port.write(Uint8Array.from(DLE_EOT(n)));
       if (!wrote.ok) {
         this.realtimeWaiter = null;
@@ -198,7 +207,12 @@ export class EscPosPrinter implements ReceiptPrinter {
       }
       answers.push(b);
     }
-    const s = statusFromRealtime(answers[0] ?? 0, answers[1] ?? 0, answers[2] ?? 0, answers[3] ?? 0);
+    const s = statusFromRealtime(
+      answers[0] ?? 0,
+      answers[1] ?? 0,
+      answers[2] ?? 0,
+      answers[3] ?? 0,
+    );
     this.publish(s);
     return ok(s);
   }
@@ -214,7 +228,12 @@ export class EscPosPrinter implements ReceiptPrinter {
     const log = this.opts.logger;
     log.info(HARDWARE_EVENTS.printStart, { device: this.name, job: seq, lines: job.lines.length });
     const fail = (e: PrintError): Result<void, PrintError> => {
-      log.warn(HARDWARE_EVENTS.printFailed, { device: this.name, job: seq, kind: e.kind, ...(e.kind === 'status' ? e.status : { detail: e.error.detail }) });
+      log.warn(HARDWARE_EVENTS.printFailed, {
+        device: this.name,
+        job: seq,
+        kind: e.kind,
+        ...(e.kind === 'status' ? e.status : { detail: e.error.detail }),
+      });
       return err(e);
     };
     const chunks = encodeJob(job, this.opts.profile);
@@ -238,8 +257,13 @@ export class EscPosPrinter implements ReceiptPrinter {
     if (this.opts.profile.processIdResponse) {
       // GS ( H is processed in order: its answer means everything before it was printed.
       const id = [0x30 + (seq % 10), 0x30 + ((seq >> 4) % 10), 0x30, 0x31];
-      const done = this.wait<true>((w) => (this.barrierWaiter = { id: id.join(','), w }), this.opts.jobTimeoutMs ?? 15000);
-      const wrote = await port.write(Uint8Array.from([0x1d, 0x28, 0x48, 0x06, 0x00, 0x30, 0x30, ...id]));
+      const done = this.wait<true>(
+        (w) => (this.barrierWaiter = { id: id.join(','), w }),
+        this.opts.jobTimeoutMs ?? 15000,
+      );
+      const wrote = await port.write(
+        Uint8Array.from([0x1d, 0x28, 0x48, 0x06, 0x00, 0x30, 0x30, ...id]),
+      );
       if (!wrote.ok) return fail({ kind: 'device', error: wrote.error });
       const printed = await done;
       if (printed === null) {
@@ -247,7 +271,10 @@ export class EscPosPrinter implements ReceiptPrinter {
         const s = await this.queryStatus(port);
         if (!s.ok) return fail({ kind: 'device', error: s.error });
         if (blocking(s.value)) return fail(await this.abort(port, s.value));
-        return fail({ kind: 'device', error: { kind: 'io', detail: `${this.name}: job did not complete in time` } });
+        return fail({
+          kind: 'device',
+          error: { kind: 'io', detail: `${this.name}: job did not complete in time` },
+        });
       }
     }
     const after = await this.queryStatus(port);

@@ -46,7 +46,10 @@ export class PrinterReplyParser {
           if (!isAsbRest(this.buf[i] ?? 0xff)) return this.reject(out);
         }
         if (this.buf.length < 4) return;
-        out.push({ kind: 'asb', bytes: [b0, this.buf[1] ?? 0, this.buf[2] ?? 0, this.buf[3] ?? 0] });
+        out.push({
+          kind: 'asb',
+          bytes: [b0, this.buf[1] ?? 0, this.buf[2] ?? 0, this.buf[3] ?? 0],
+        });
         this.buf = this.buf.slice(4);
         continue;
       }
@@ -142,5 +145,11 @@ export function blocking(s: PrinterStatus): boolean {
 }
 
 export function sameStatus(a: PrinterStatus, b: PrinterStatus): boolean {
-  return a.online === b.online && a.coverOpen === b.coverOpen && a.paperNearEnd === b.paperNearEnd && a.paperOut === b.paperOut && a.error === b.error;
+  return (
+    a.online === b.online &&
+    a.coverOpen === b.coverOpen &&
+    a.paperNearEnd === b.paperNearEnd &&
+    a.paperOut === b.paperOut &&
+    a.error === b.error
+  );
 }

@@ -31,7 +31,9 @@ export class CardReaderSimulator implements CardSimControl {
     this.unsub();
   }
 
-  async insert(personId: string): Promise<Result<void, { kind: 'unknown-person' | 'card-present' }>> {
+  async insert(
+    personId: string,
+  ): Promise<Result<void, { kind: 'unknown-person' | 'card-present' }>> {
     const person = findPerson(personId, this.people);
     if (!person) return err({ kind: 'unknown-person' });
     if (this.card) return err({ kind: 'card-present' });
@@ -86,7 +88,10 @@ export class CardReaderSimulator implements CardSimControl {
     let k = this.keys.get(id);
     if (!k) {
       const pair = generateKeyPairSync('ed25519');
-      k = { privateKey: pair.privateKey, spki: pair.publicKey.export({ format: 'der', type: 'spki' }) };
+      k = {
+        privateKey: pair.privateKey,
+        spki: pair.publicKey.export({ format: 'der', type: 'spki' }),
+      };
       this.keys.set(id, k);
     }
     return k;

@@ -12,13 +12,29 @@ import type { PaperView, PrinterSimControl } from './printer-sim.js';
 export const controlRequestSchema = z.discriminatedUnion('op', [
   z.object({ id: z.number(), op: z.literal('insert'), personId: z.string() }),
   z.object({ id: z.number(), op: z.literal('remove') }),
-  z.object({ id: z.number(), op: z.literal('inject'), hex: z.string().regex(/^([0-9a-fA-F]{2})*$/) }),
+  z.object({
+    id: z.number(),
+    op: z.literal('inject'),
+    hex: z.string().regex(/^([0-9a-fA-F]{2})*$/),
+  }),
   z.object({
     id: z.number(),
     op: z.literal('status'),
-    patch: z.object({ online: z.boolean(), coverOpen: z.boolean(), paperNearEnd: z.boolean(), paperOut: z.boolean(), error: z.boolean() }).partial(),
+    patch: z
+      .object({
+        online: z.boolean(),
+        coverOpen: z.boolean(),
+        paperNearEnd: z.boolean(),
+        paperOut: z.boolean(),
+        error: z.boolean(),
+      })
+      .partial(),
   }),
-  z.object({ id: z.number(), op: z.literal('paper-remaining'), lines: z.number().int().nonnegative().nullable() }),
+  z.object({
+    id: z.number(),
+    op: z.literal('paper-remaining'),
+    lines: z.number().int().nonnegative().nullable(),
+  }),
   z.object({ id: z.number(), op: z.literal('paper') }),
 ]);
 export type ControlRequest = z.infer<typeof controlRequestSchema>;
@@ -40,16 +56,28 @@ export function parseControlLine(line: string, id: number): unknown {
     case 'inject':
       return { id, op, hex: args[0] ?? '' };
     case 'status':
-      return { id, op, patch: Object.fromEntries(args.map((a) => a.split('=')).map(([k, v]) => [k, v === 'true'])) };
+      return {
+        id,
+        op,
+        patch: Object.fromEntries(args.map((a) => a.split('=')).map(([k, v]) => [k, v === 'true'])),
+      };
     case 'paper-remaining':
-      return { id, op, lines: args[0] === 'null' || args[0] === undefined ? null : Number(args[0]) };
+      return {
+        id,
+        op,
+        lines: args[0] === 'null' || args[0] === undefined ? null : Number(args[0]),
+      };
     default:
       return { id, op };
   }
 }
 
 /** Serves control requests for a simulator on this process's stdin/stdout. */
-export function serveControl(target: { card?: CardSimControl; printer?: PrinterSimControl }, input = process.stdin, output = process.stdout): void {
+export function serveControl(
+  target: { card?: CardSimControl; printer?: PrinterSimControl },
+  input = process.stdin,
+  output = process.stdout,
+): void {
   let seq = 0;
   const reply = (o: unknown) => output.write(JSON.stringify(o) + '\n');
   const rl = createInterface({ input });
@@ -59,12 +87,16 @@ export function serveControl(target: { card?: CardSimControl; printer?: PrinterS
     if (!parsed.success) return reply({ ok: false, error: 'bad request' });
     void handle(target, parsed.data).then(
       (value) => reply({ id: parsed.data.id, ok: true, value }),
-      (e: unknown) => reply({ id: parsed.data.id, ok: false, error: e instanceof Error ? e.message : String(e) }),
+      (e: unknown) =>
+        reply({ id: parsed.data.id, ok: false, error: e instanceof Error ? e.message : String(e) }),
     );
   });
 }
 
-async function handle(t: { card?: CardSimControl; printer?: PrinterSimControl }, r: ControlRequest): Promise<unknown> {
+async function handle(
+  t: { card?: CardSimControl; printer?: PrinterSimControl },
+  r: ControlRequest,
+): Promise<unknown> {
   const card = () => t.card ?? fail('not a card reader');
   const printer = () => t.printer ?? fail('not a printer');
   switch (r.op) {
@@ -90,12 +122,19 @@ function fail(m: string): never {
 /** The parent's side: a simulator child process and its control channel. */
 export class SimulatorProcess {
   private nextId = 1;
-  private readonly waiting = new Map<number, (r: { ok: boolean; value?: unknown; error?: string }) => void>();
+  private readonly waiting = new Map<
+    number,
+    (r: { ok: boolean; value?: unknown; error?: string }) => void
+  >();
   private exited = false;
 
   private constructor(private readonly child: ChildProcess) {}
 
-  static async spawn(command: string, args: string[], timeoutMs = 20_000): Promise<Result<SimulatorProcess, string>> {
+  static async spawn(
+    command: string,
+    args: string[],
+    timeoutMs = 20_000,
+  ): Promise<Result<SimulatorProcess, string>> {
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     const sim = new SimulatorProcess(child);
     let stderr = '';
@@ -139,7 +178,9 @@ export class SimulatorProcess {
   async call(req: Record<string, unknown>): Promise<unknown> {
     if (this.exited) throw new Error('simulator exited');
     const id = this.nextId++;
-    const answer = new Promise<{ ok: boolean; value?: unknown; error?: string }>((resolve) => this.waiting.set(id, resolve));
+    const answer = new Promise<{ ok: boolean; value?: unknown; error?: string }>((resolve) =>
+      this.waiting.set(id, resolve),
+    );
     this.child.stdin?.write(JSON.stringify({ ...req, id }) + '\n');
     const r = await answer;
     if (!r.ok) throw new Error(`simulator: ${r.error ?? 'failed'}`);
@@ -157,15 +198,21 @@ export class SimulatorProcess {
 /** Card and printer controls that forward to child processes. */
 export function remoteCard(p: SimulatorProcess): CardSimControl {
   return {
-    insert: async (personId) => (await p.call({ op: 'insert', personId })) as Result<void, { kind: 'unknown-person' | 'card-present' }>,
+    insert: async (personId) =>
+      (await p.call({ op: 'insert', personId })) as Result<
+        void,
+        { kind: 'unknown-person' | 'card-present' }
+      >,
     remove: async () => void (await p.call({ op: 'remove' })),
-    inject: async (bytes) => void (await p.call({ op: 'inject', hex: Buffer.from(bytes).toString('hex') })),
+    inject: async (bytes) =>
+      void (await p.call({ op: 'inject', hex: Buffer.from(bytes).toString('hex') })),
   };
 }
 
 export function remotePrinter(p: SimulatorProcess): PrinterSimControl {
   return {
-    setStatus: async (patch: Partial<PrinterStatus>) => void (await p.call({ op: 'status', patch })),
+    setStatus: async (patch: Partial<PrinterStatus>) =>
+      void (await p.call({ op: 'status', patch })),
     setPaperRemaining: async (lines) => void (await p.call({ op: 'paper-remaining', lines })),
     paper: async () => (await p.call({ op: 'paper' })) as PaperView[],
   };

@@ -25,7 +25,8 @@ export function createDock(parts: {
 }): DevSimulatorDock {
   return {
     samplePeople: () => parts.people.map((p) => ({ id: p.id, label: p.label })),
-    insertCard: (id): Promise<Result<void, { kind: 'unknown-person' | 'card-present' }>> => parts.card.insert(id),
+    insertCard: (id): Promise<Result<void, { kind: 'unknown-person' | 'card-present' }>> =>
+      parts.card.insert(id),
     injectCardBytes: (bytes) => parts.card.inject(bytes),
     removeCard: () => parts.card.remove(),
     setPrinterStatus: (patch: Partial<PrinterStatus>) => parts.printer.setStatus(patch),

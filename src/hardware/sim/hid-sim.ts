@@ -2,6 +2,7 @@
 // surface of HIDAsync ('data' per input report, 'error' when the device goes away). The
 // HID card reader simulator sends HID-POS or keyboard-wedge reports for a sample person.
 import { EventEmitter } from 'node:events';
+import type { HIDAsync } from 'node-hid';
 import { err, ok, type Result } from '../../shared/result.js';
 import { encodeHidPosReports } from '../card/hid-pos.js';
 import { encodeWedgeReports, type LayoutId } from '../card/keyboard-wedge.js';
@@ -33,9 +34,49 @@ export class FakeHidDevice extends EventEmitter implements HidDevice {
 
   /** One input report, as the device would send it. */
   report(bytes: Uint8Array): void {
-    if (!this.closed) this.emit('data', Buffer.from(bytes));
+    if (this.closed) return;
+    if (this.paused) this.queued.push(Buffer.from(bytes));
+    else this.emit('data', Buffer.from(bytes));
   }
+
+  // The rest of HIDAsync, so code written against node-hid runs against the simulator.
+  private paused = false;
+  private readonly queued: Buffer[] = [];
+  readonly featureReports = new Map<number, Buffer>();
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    for (const b of this.queued.splice(0)) this.emit('data', b);
+  }
+
+  async read(): Promise<Buffer | undefined> {
+    return this.queued.shift();
+  }
+
+  async sendFeatureReport(data: number[] | Buffer): Promise<number> {
+    if (this.closed) throw new Error('device closed');
+    this.featureReports.set(data[0] ?? 0, Buffer.from(data));
+    return data.length;
+  }
+
+  async getFeatureReport(reportId: number, reportLength: number): Promise<Buffer> {
+    if (this.closed) throw new Error('device closed');
+    return Buffer.concat(
+      [this.featureReports.get(reportId) ?? Buffer.from([reportId])],
+      reportLength,
+    );
+  }
+
+  async setNonBlocking(): Promise<void> {}
 }
+
+// Compile-time proof that the simulator offers node-hid's HIDAsync surface.
+const _sameSurfaceAsHidAsync = (d: FakeHidDevice): HIDAsync => d;
+void _sameSurfaceAsHidAsync;
 
 export class FakeHidModule implements HidModule {
   private readonly infos = new Map<string, HidDeviceInfo>();
@@ -58,7 +99,8 @@ export class FakeHidModule implements HidModule {
     for (const d of this.open_.get(path) ?? []) {
       if (d.closed) continue;
       d.closed = true;
-      if (d.listenerCount('error') > 0) d.emit('error', new Error('could not read from HID device'));
+      if (d.listenerCount('error') > 0)
+        d.emit('error', new Error('could not read from HID device'));
     }
     this.open_.delete(path);
   }
@@ -71,7 +113,8 @@ export class FakeHidModule implements HidModule {
   async open(path: string): Promise<FakeHidDevice> {
     const info = this.infos.get(path);
     if (!info) throw new Error(`cannot open device with path ${path}`);
-    if (this.denied.has(path)) throw new Error(`cannot open device with path ${path}: permission denied`);
+    if (this.denied.has(path))
+      throw new Error(`cannot open device with path ${path}: permission denied`);
     const d = new FakeHidDevice(info);
     this.open_.set(path, [...(this.open_.get(path) ?? []), d]);
     return d;
@@ -125,12 +168,18 @@ export class HidCardSimulator implements CardSimControl {
     for (const d of this.hid.opened(this.info.path ?? '')) for (const r of reports) d.report(r);
   }
 
-  async insert(personId: string): Promise<Result<void, { kind: 'unknown-person' | 'card-present' }>> {
+  async insert(
+    personId: string,
+  ): Promise<Result<void, { kind: 'unknown-person' | 'card-present' }>> {
     const person = findPerson(personId, this.people);
     if (!person) return err({ kind: 'unknown-person' });
     if (this.present) return err({ kind: 'card-present' });
     this.present = true;
-    this.send(this.mode === 'hid-pos' ? encodeHidPosReports(person.mrz.join('\r')) : encodeWedgeReports(person.mrz, this.layout));
+    this.send(
+      this.mode === 'hid-pos'
+        ? encodeHidPosReports(person.mrz.join('\r'))
+        : encodeWedgeReports(person.mrz, this.layout),
+    );
     return ok(undefined);
   }
 

@@ -29,7 +29,13 @@ export interface PrinterSimControl {
 const HELD_MAX = 64 * 1024;
 
 export class PrinterSimulator implements PrinterSimControl {
-  private status: PrinterStatus = { online: true, coverOpen: false, paperNearEnd: false, paperOut: false, error: false };
+  private status: PrinterStatus = {
+    online: true,
+    coverOpen: false,
+    paperNearEnd: false,
+    paperOut: false,
+    error: false,
+  };
   private decoder: EscPosDecoder;
   private readonly lines: PaperLine[] = [];
   private held: number[] = [];
@@ -57,7 +63,12 @@ export class PrinterSimulator implements PrinterSimControl {
     if (patch.online !== undefined) this.forcedOffline = !patch.online;
     this.status = { ...this.status, ...patch };
     // A printer is offline while it cannot print, whatever else is asked.
-    this.status.online = !(this.status.paperOut || this.status.coverOpen || this.status.error || this.forcedOffline);
+    this.status.online = !(
+      this.status.paperOut ||
+      this.status.coverOpen ||
+      this.status.error ||
+      this.forcedOffline
+    );
     if (patch.paperOut === false && this.paperLeft === 0) this.paperLeft = null;
     this.sendAsb();
     if (was && !blocking(this.status)) {
@@ -103,7 +114,8 @@ export class PrinterSimulator implements PrinterSimControl {
     }
     this.rt.push(b);
     const [, c, fn] = this.rt;
-    const need = c === 0x04 || c === 0x05 ? 3 : c === 0x14 ? (fn === undefined ? 3 : fn === 8 ? 10 : 5) : 0;
+    const need =
+      c === 0x04 || c === 0x05 ? 3 : c === 0x14 ? (fn === undefined ? 3 : fn === 8 ? 10 : 5) : 0;
     if (need === 0) {
       // Not a real-time command after all: ordinary data.
       const bytes = this.rt;

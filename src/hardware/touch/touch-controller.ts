@@ -22,7 +22,8 @@ export interface HidTouchControllerOptions {
 }
 
 /** HID usage page 0x0D (digitizers), usage 0x04 (touch screen). */
-export const isTouchScreen = (d: HidDeviceInfo): boolean => d.usagePage === 0x0d && d.usage === 0x04;
+export const isTouchScreen = (d: HidDeviceInfo): boolean =>
+  d.usagePage === 0x0d && d.usage === 0x04;
 
 export class HidTouchController implements TouchController {
   private readonly listeners = new Listeners<TouchHealth>();
@@ -83,7 +84,10 @@ export class HidTouchController implements TouchController {
         const h = await this.module.open(d.path);
         await h.close();
       } catch (e) {
-        return { state: 'fault', detail: `touch controller present but cannot be opened: ${message(e)}` };
+        return {
+          state: 'fault',
+          detail: `touch controller present but cannot be opened: ${message(e)}`,
+        };
       }
     }
     return { state: 'present', info: toInfo(d) };
@@ -92,8 +96,16 @@ export class HidTouchController implements TouchController {
   private publish(h: TouchHealth): void {
     if (this.last && JSON.stringify(this.last) === JSON.stringify(h)) return;
     this.last = h;
-    const fields = h.state === 'present' ? { state: h.state, vendorId: h.info.vendorId, productId: h.info.productId } : h.state === 'fault' ? { state: h.state, detail: h.detail } : { state: h.state };
-    (h.state === 'fault' ? this.opts.logger.warn : this.opts.logger.info)(HARDWARE_EVENTS.touchHealth, fields);
+    const fields =
+      h.state === 'present'
+        ? { state: h.state, vendorId: h.info.vendorId, productId: h.info.productId }
+        : h.state === 'fault'
+          ? { state: h.state, detail: h.detail }
+          : { state: h.state };
+    (h.state === 'fault' ? this.opts.logger.warn : this.opts.logger.info)(
+      HARDWARE_EVENTS.touchHealth,
+      fields,
+    );
     this.listeners.emit(h);
   }
 }

@@ -51,8 +51,15 @@ export function serialPortOpener(opts: {
   binding: SerialBinding;
 }): PortOpener {
   return async () => {
-    const stream = new SerialPortStream({ binding: opts.binding, path: opts.path, baudRate: opts.baudRate ?? 115200, autoOpen: false });
-    const opened = await new Promise<Error | null>((resolve) => stream.open((e) => resolve(e ?? null)));
+    const stream = new SerialPortStream({
+      binding: opts.binding,
+      path: opts.path,
+      baudRate: opts.baudRate ?? 115200,
+      autoOpen: false,
+    });
+    const opened = await new Promise<Error | null>((resolve) =>
+      stream.open((e) => resolve(e ?? null)),
+    );
     if (opened !== null) {
       const kind = /no such file|not exist|ENOENT/i.test(opened.message) ? 'not-found' : 'io';
       return err({ kind, detail: `${opts.path}: ${opened.message}` });

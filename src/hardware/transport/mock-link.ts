@@ -4,7 +4,13 @@
 // device through a wrapped binding; device writes become the mock port's incoming data.
 import { SerialPortMock } from 'serialport';
 import { ok } from '../../shared/result.js';
-import { Listeners, serialPortOpener, type BytePort, type PortOpener, type SerialBinding } from './byte-port.js';
+import {
+  Listeners,
+  serialPortOpener,
+  type BytePort,
+  type PortOpener,
+  type SerialBinding,
+} from './byte-port.js';
 
 const MockBinding = SerialPortMock.binding;
 type MockPortBinding = Awaited<ReturnType<typeof MockBinding.open>>;
@@ -44,7 +50,8 @@ export function createMockLink(name: string): MockLink {
       // stream learns that a real adapter vanished: it emits 'close' with a disconnect.
       const read = port.read.bind(port);
       const gone = unplugged;
-      port.read = (buffer: Buffer, offset: number, length: number) => Promise.race([read(buffer, offset, length), gone.promise]);
+      port.read = (buffer: Buffer, offset: number, length: number) =>
+        Promise.race([read(buffer, offset, length), gone.promise]);
       const close = port.close.bind(port);
       port.close = async () => {
         hostPort = null;

@@ -12,12 +12,20 @@ export interface PtyPair {
   close(): Promise<void>;
 }
 
-export async function createPtyPair(dir: string, name: string, timeoutMs = 5000): Promise<Result<PtyPair, string>> {
+export async function createPtyPair(
+  dir: string,
+  name: string,
+  timeoutMs = 5000,
+): Promise<Result<PtyPair, string>> {
   const hostPath = join(dir, `${name}-host`);
   const devicePath = join(dir, `${name}-device`);
   let child: ChildProcess;
   try {
-    child = spawn('socat', [`pty,raw,echo=0,link=${hostPath}`, `pty,raw,echo=0,link=${devicePath}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = spawn(
+      'socat',
+      [`pty,raw,echo=0,link=${hostPath}`, `pty,raw,echo=0,link=${devicePath}`],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
   } catch (e) {
     return err(`socat: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -27,6 +27,7 @@ export function errorPageUrl(detail: 'starting' | 'restarting' | 'unreachable'):
   return `data:text/html;charset=utf-8,${encodeURIComponent(html)}`;
 }
 
+/** True only for one of the shell's own pages, byte for byte (a page cannot forge one). */
 export function isErrorPageUrl(url: string): boolean {
-  return url.startsWith('data:text/html;charset=utf-8,') && url.includes('data-veche-shell-error');
+  return (['starting', 'restarting', 'unreachable'] as const).some((d) => errorPageUrl(d) === url);
 }

@@ -31,6 +31,37 @@ export const en = {
     printerAttention: 'The receipt printer needs attention. Staff have been notified.',
     cardReaderFault: 'The card reader is not working. Please ask the staff for help.',
   },
+  a11y: {
+    skip: 'Skip to main content',
+    open: 'Text size, contrast, audio',
+    panelTitle: 'Text size, contrast and audio guidance',
+    textSize: { label: 'Text size', standard: 'Standard', large: 'Large', largest: 'Largest' },
+    theme: {
+      label: 'Colours',
+      standard: 'Standard colours',
+      'contrast-dark': 'High contrast, dark',
+      'contrast-light': 'High contrast, light',
+    },
+    audio: {
+      label: 'Audio guidance',
+      on: 'On',
+      off: 'Off',
+      unavailable:
+        'Spoken guidance is not available in this language on this kiosk. The staff can help you.',
+      volume: 'Volume',
+      quieter: 'Quieter',
+      louder: 'Louder',
+      volumeValue: 'Volume: {{value}}',
+      rate: 'Speaking speed',
+      slower: 'Slower',
+      faster: 'Faster',
+      rateValue: 'Speed: {{value}}',
+    },
+    motion: { label: 'Reduce motion', on: 'On', off: 'Off' },
+    reset: 'Back to standard settings',
+    done: 'Done',
+    speech: { selected: 'selected', expanded: 'open', collapsed: 'closed' },
+  },
 };
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };

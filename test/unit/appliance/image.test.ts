@@ -18,6 +18,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const enabled = process.env['VECHE_IMAGE_TEST'] === '1';
@@ -164,6 +165,12 @@ describe.skipIf(!enabled)('appliance image (VECHE_IMAGE_TEST=1)', () => {
       readFileSync(path.join(repo, file), 'utf8')
         .replaceAll('${sanitizedProductName}', 'Veche Kiosk')
         .replaceAll('${executable}', 'veche-kiosk');
+    // The real package's dependencies: dpkg -i fails if the image lacks one, which proves
+    // the application installs on the appliance offline.
+    const builder = yaml.load(readFileSync(path.join(repo, 'electron-builder.yml'), 'utf8')) as {
+      deb: { depends: string[] };
+    };
+    const depends = builder.deb.depends;
     const buildDeb = (version: string): string => {
       const stage = path.join(out, `deb-${version}`);
       const app = path.join(stage, 'opt/Veche Kiosk');
@@ -189,7 +196,7 @@ describe.skipIf(!enabled)('appliance image (VECHE_IMAGE_TEST=1)', () => {
       writeFileSync(path.join(app, 'chrome-sandbox'), '', { mode: 0o755 });
       writeFileSync(
         path.join(stage, 'DEBIAN/control'),
-        `Package: veche-kiosk\nVersion: ${version}\nArchitecture: all\nMaintainer: test <t@veche.invalid>\nDepends: systemd\nDescription: maintainer-script rehearsal\n`,
+        `Package: veche-kiosk\nVersion: ${version}\nArchitecture: all\nMaintainer: test <t@veche.invalid>\nDepends: ${depends.join(', ')}\nDescription: maintainer-script rehearsal\n`,
       );
       writeFileSync(path.join(stage, 'DEBIAN/postinst'), template('images/deb/after-install.sh'), {
         mode: 0o755,

@@ -37,6 +37,12 @@ describe('envelope', () => {
       ok: false,
       error: { kind: 'bad-signature' },
     });
+    const registry = new Map([['kiosk-1', kioskSigner.publicKey]]);
+    expect(verifyEnvelope(ctx, sealed.signed, (id) => registry.get(id)).ok).toBe(true);
+    expect(verifyEnvelope(ctx, sealed.signed, () => undefined)).toMatchObject({
+      ok: false,
+      error: { kind: 'unknown-kiosk', kioskId: 'kiosk-1' },
+    });
     const bad = { ...sealed.signed, signature: sealed.signed.signature.slice() };
     bad.signature[5] = (bad.signature[5] ?? 0) ^ 1;
     expect(verifyEnvelope(ctx, bad, kioskSigner.publicKey)).toMatchObject({

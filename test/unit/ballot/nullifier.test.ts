@@ -2,6 +2,7 @@ import { scrypt } from '@noble/hashes/scrypt.js';
 import { describe, expect, it } from 'vitest';
 import {
   canonicalIdentity,
+  DEFAULT_ROLL_COST,
   deriveIdentityKey,
   deriveNullifier,
   deriveRollEntry,
@@ -41,6 +42,13 @@ describe('nullifier and roll entries', () => {
       deriveNullifier(secret, id, 'e1'),
     );
     expect(() => deriveNullifier(new Uint8Array(16), id, 'e1')).toThrow();
+  });
+
+  it('the default cost runs within a voter session budget', () => {
+    const t0 = performance.now();
+    const key = deriveIdentityKey({ rollId: 'r', ...DEFAULT_ROLL_COST }, doc);
+    expect(key.length).toBe(32);
+    expect(performance.now() - t0).toBeLessThan(5000);
   });
 
   it('the slow hash is standard scrypt (node:crypto equals noble)', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { chainGenesis, nextChainLink } from '../../../src/ballot/envelope.js';
-import { choicesFor } from '../../../src/ballot/seal.js';
-import { fixture } from './fixtures.js';
+import { prepareBallot } from '../../../src/ballot/prepare.js';
+import { choicesFor, sealBallot } from '../../../src/ballot/seal.js';
+import { fixture, kioskSigner, WINDOW } from './fixtures.js';
 
 const { ctx } = fixture();
 
@@ -36,6 +37,29 @@ describe('sealing helpers', () => {
       error: { kind: 'limit-violated' },
     });
     expect(choicesFor(ctx, 'nope', {})).toMatchObject({ ok: false });
+  });
+
+  it('refuses to seal outside the election window', () => {
+    const prepared = prepareBallot(ctx, 'jury');
+    const base = {
+      ctx,
+      prepared,
+      choices: [[1, 0, 0]],
+      nullifier: new Uint8Array(32),
+      kioskId: 'k',
+      kioskSeq: 0,
+      chainPrev: chainGenesis('k'),
+      signer: kioskSigner,
+    };
+    expect(sealBallot({ ...base, now: WINDOW.closes })).toMatchObject({
+      ok: false,
+      error: { kind: 'outside-window' },
+    });
+    expect(sealBallot({ ...base, now: WINDOW.opens - 1 })).toMatchObject({
+      ok: false,
+      error: { kind: 'outside-window' },
+    });
+    expect(sealBallot({ ...base, now: WINDOW.closes - 1 }).ok).toBe(true);
   });
 
   it('the next chain link follows the last sealed ballot', () => {

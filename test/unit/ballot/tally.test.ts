@@ -6,6 +6,7 @@ import {
   combineDecryptions,
   partialDecrypt,
   verifyPartialDecryption,
+  verifyTallyResult,
 } from '../../../src/ballot/tally.js';
 import { verifyEnvelope, type VerifiedBallot } from '../../../src/ballot/verify-envelope.js';
 import { fixture, kioskSigner, otherSigner, seal, at } from './fixtures.js';
@@ -33,6 +34,15 @@ describe('tally and threshold decryption', () => {
       r.ok ? r.value.contests.find((x) => x.contestId === 'mayor')?.counts : r.error;
     expect(mayor(combineDecryptions(ctx, tally.value, [at(p, 0), at(p, 2)]))).toEqual([1, 0, 2, 0]);
     expect(mayor(combineDecryptions(ctx, tally.value, [at(p, 2), at(p, 1)]))).toEqual([1, 0, 2, 0]);
+    const claimed = combineDecryptions(ctx, tally.value, [at(p, 0), at(p, 1)]);
+    if (!claimed.ok) throw new Error('combine');
+    expect(verifyTallyResult(ctx, tally.value, [at(p, 1), at(p, 2)], claimed.value).ok).toBe(true);
+    const forged = structuredClone(claimed.value);
+    at(forged.contests, 0).counts[2] = 1;
+    expect(verifyTallyResult(ctx, tally.value, [at(p, 1), at(p, 2)], forged)).toMatchObject({
+      ok: false,
+      error: { kind: 'result-mismatch', contestId: 'mayor' },
+    });
     expect(combineDecryptions(ctx, tally.value, [at(p, 1)])).toMatchObject({
       ok: false,
       error: { kind: 'too-few-guardians', have: 1, need: 2 },

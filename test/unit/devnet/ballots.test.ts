@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { key, signTx, type ElectionRecord } from '../../../src/devnet/app/index.js';
+import { key, signTx, type ElectionRecord, type TxOutcome } from '../../../src/devnet/app/index.js';
 import { encodeCanonical } from '../../../src/protocol/encoding.js';
 import { TAG, taggedHash } from '../../../src/protocol/hash.js';
 import {
@@ -31,7 +31,10 @@ describe('ballot acceptance', () => {
     const n = bytes32('voter-1');
     const tx = ballotTx('e1', kioskId, kiosk, n);
     expectOk(chain.one(tx));
-    expect(chain.get(key.nullifier('e1', n))).toMatchObject({ kioskId, ballotId: tx.body.kind === 'ballot' ? tx.body.ballotId : null });
+    expect(chain.get(key.nullifier('e1', n))).toMatchObject({
+      kioskId,
+      ballotId: tx.body.kind === 'ballot' ? tx.body.ballotId : null,
+    });
     expect(chain.get<ElectionRecord>(key.election('e1')).cast).toBe(1);
   });
 
@@ -43,7 +46,10 @@ describe('ballot acceptance', () => {
 
   it('rejects a ballot signed by another key than the kiosk’s', () => {
     const { chain, kioskId } = setup();
-    expectRejected(chain.one(ballotTx('e1', kioskId, signer('impostor'), bytes32('v'))), 'bad-signature');
+    expectRejected(
+      chain.one(ballotTx('e1', kioskId, signer('impostor'), bytes32('v'))),
+      'bad-signature',
+    );
   });
 
   it('rejects a ballot whose envelope was changed after signing', () => {
@@ -51,14 +57,20 @@ describe('ballot acceptance', () => {
     const tx = ballotTx('e1', kioskId, kiosk, bytes32('v'));
     if (tx.body.kind !== 'ballot') throw new Error();
     const other = envelope('e1', kioskId, bytes32('v'), 'tampered');
-    const forged = { ...tx, body: { ...tx.body, envelope: other, ballotId: taggedHash(TAG.ballotId, other) } };
+    const forged = {
+      ...tx,
+      body: { ...tx.body, envelope: other, ballotId: taggedHash(TAG.ballotId, other) },
+    };
     expectRejected(chain.one(forged), 'bad-signature');
   });
 
   it('rejects a ballot from a kiosk of another unit', () => {
     const { chain } = setup();
     const town = withUnit(chain, 'town');
-    expectRejected(chain.one(ballotTx('e1', town.kioskId, town.kiosk, bytes32('v'))), 'kiosk-wrong-unit');
+    expectRejected(
+      chain.one(ballotTx('e1', town.kioskId, town.kiosk, bytes32('v'))),
+      'kiosk-wrong-unit',
+    );
   });
 
   it('rejects a ballot from a revoked kiosk', () => {
@@ -75,7 +87,10 @@ describe('ballot acceptance', () => {
     expectRejected(chain.one(ballotTx('e1', kioskId, kiosk, bytes32('early'))), 'outside-window');
     expectOk(chain.one(ballotTx('e1', kioskId, kiosk, bytes32('on-time')), w.opens));
     expectOk(chain.one(ballotTx('e1', kioskId, kiosk, bytes32('last-second')), w.closes - 1));
-    const late = expectRejected(chain.one(ballotTx('e1', kioskId, kiosk, bytes32('late')), w.closes), 'outside-window');
+    const late = expectRejected(
+      chain.one(ballotTx('e1', kioskId, kiosk, bytes32('late')), w.closes),
+      'outside-window',
+    );
     expect(late).toMatchObject({ now: w.closes, closes: w.closes });
     expect(chain.get<ElectionRecord>(key.election('e1')).status).toBe('closed');
   });
@@ -91,8 +106,8 @@ describe('ballot acceptance', () => {
     const first = ballotTx('e1', kioskId, kiosk, n, 'first');
     const second = ballotTx('e1', kioskId, kiosk, n, 'second');
     const r = chain.block([first, second]);
-    expectOk(r.outcomes[0]!);
-    expectRejected(r.outcomes[1]!, 'duplicate-nullifier');
+    expectOk(r.outcomes[0] as TxOutcome);
+    expectRejected(r.outcomes[1] as TxOutcome, 'duplicate-nullifier');
     if (second.body.kind !== 'ballot' || first.body.kind !== 'ballot') throw new Error();
     expect(chain.get(key.duplicate('e1', second.body.ballotId))).toMatchObject({
       kioskId,
@@ -115,23 +130,45 @@ describe('ballot acceptance', () => {
   it('rejects a ballot whose ballotId is not the hash of its envelope', () => {
     const { chain, kiosk, kioskId } = setup();
     const env = envelope('e1', kioskId, bytes32('v'));
-    const tx = signTx({ kind: 'ballot', electionId: 'e1', kioskId, nullifier: bytes32('v'), ballotId: bytes32('x'), envelope: env }, kiosk);
+    const tx = signTx(
+      {
+        kind: 'ballot',
+        electionId: 'e1',
+        kioskId,
+        nullifier: bytes32('v'),
+        ballotId: bytes32('x'),
+        envelope: env,
+      },
+      kiosk,
+    );
     expectRejected(chain.one(tx), 'ballot-id-mismatch');
   });
 
   it('delegates the cryptography: a rejecting verifier rejects, a claim that differs from the envelope is rejected', () => {
     const { chain, kiosk, kioskId } = setup();
     chain.deps = rejectingDeps;
-    const r = expectRejected(chain.one(ballotTx('e1', kioskId, kiosk, bytes32('v'))), 'ballot-invalid');
+    const r = expectRejected(
+      chain.one(ballotTx('e1', kioskId, kiosk, bytes32('v'))),
+      'ballot-invalid',
+    );
     expect(r).toMatchObject({ reason: 'bad-selection-proof' });
     chain.deps = acceptingDeps;
     // Envelope names voter-a, the tx claims voter-b.
     const env = envelope('e1', kioskId, bytes32('voter-a'));
     const lying = signTx(
-      { kind: 'ballot', electionId: 'e1', kioskId, nullifier: bytes32('voter-b'), ballotId: taggedHash(TAG.ballotId, env), envelope: env },
+      {
+        kind: 'ballot',
+        electionId: 'e1',
+        kioskId,
+        nullifier: bytes32('voter-b'),
+        ballotId: taggedHash(TAG.ballotId, env),
+        envelope: env,
+      },
       kiosk,
     );
-    expect(expectRejected(chain.one(lying), 'ballot-invalid')).toMatchObject({ reason: 'claim-mismatch' });
+    expect(expectRejected(chain.one(lying), 'ballot-invalid')).toMatchObject({
+      reason: 'claim-mismatch',
+    });
   });
 });
 
@@ -143,7 +180,14 @@ describe('challenged ballots', () => {
     const tx = ballotTx('e1', kioskId, kiosk, bytes32('v'));
     if (tx.body.kind !== 'ballot') throw new Error();
     const id = tx.body.ballotId;
-    expectOk(chain.one(signTx({ kind: 'ballot-challenge', electionId: 'e1', kioskId, ballotId: id, reveal: reveal(id) }, kiosk)));
+    expectOk(
+      chain.one(
+        signTx(
+          { kind: 'ballot-challenge', electionId: 'e1', kioskId, ballotId: id, reveal: reveal(id) },
+          kiosk,
+        ),
+      ),
+    );
     expect(chain.get(key.challenged('e1', id))).toMatchObject({ kioskId });
     expectRejected(chain.one(tx), 'ballot-challenged');
     const e = chain.get<ElectionRecord>(key.election('e1'));
@@ -158,11 +202,50 @@ describe('challenged ballots', () => {
     if (cast.body.kind !== 'ballot') throw new Error();
     expectOk(chain.one(cast));
     const castId = cast.body.ballotId;
-    expectRejected(chain.one(signTx({ kind: 'ballot-challenge', electionId: 'e1', kioskId, ballotId: castId, reveal: reveal(castId) }, kiosk)), 'already-cast');
+    expectRejected(
+      chain.one(
+        signTx(
+          {
+            kind: 'ballot-challenge',
+            electionId: 'e1',
+            kioskId,
+            ballotId: castId,
+            reveal: reveal(castId),
+          },
+          kiosk,
+        ),
+      ),
+      'already-cast',
+    );
     const id = bytes32('other');
-    const ch = signTx({ kind: 'ballot-challenge', electionId: 'e1', kioskId, ballotId: id, reveal: reveal(id) }, kiosk);
-    expectRejected(chain.one(signTx({ kind: 'ballot-challenge', electionId: 'e1', kioskId, ballotId: id, reveal: reveal(id) }, signer('x'))), 'bad-signature');
-    expectRejected(chain.one(signTx({ kind: 'ballot-challenge', electionId: 'e1', kioskId, ballotId: id, reveal: reveal(castId) }, kiosk)), 'challenge-invalid');
+    const ch = signTx(
+      { kind: 'ballot-challenge', electionId: 'e1', kioskId, ballotId: id, reveal: reveal(id) },
+      kiosk,
+    );
+    expectRejected(
+      chain.one(
+        signTx(
+          { kind: 'ballot-challenge', electionId: 'e1', kioskId, ballotId: id, reveal: reveal(id) },
+          signer('x'),
+        ),
+      ),
+      'bad-signature',
+    );
+    expectRejected(
+      chain.one(
+        signTx(
+          {
+            kind: 'ballot-challenge',
+            electionId: 'e1',
+            kioskId,
+            ballotId: id,
+            reveal: reveal(castId),
+          },
+          kiosk,
+        ),
+      ),
+      'challenge-invalid',
+    );
     expectOk(chain.one(ch));
     expectRejected(chain.one(ch), 'already-challenged');
   });
@@ -182,7 +265,9 @@ describe('confirmation-chain heads', () => {
   it('rejects a head that does not extend the previous one, a fork, a wrong signer and an unknown kiosk', () => {
     const { chain, kioskId } = setup();
     expectOk(chain.one(head(kioskId, 5, 'h5')));
-    expect(expectRejected(chain.one(head(kioskId, 4, 'h4')), 'chain-head-stale')).toMatchObject({ last: 5 });
+    expect(expectRejected(chain.one(head(kioskId, 4, 'h4')), 'chain-head-stale')).toMatchObject({
+      last: 5,
+    });
     expectRejected(chain.one(head(kioskId, 5, 'other')), 'chain-head-conflict');
     expectRejected(chain.one(head(kioskId, 5, 'h5')), 'already-included');
     expectRejected(chain.one(head(kioskId, 6, 'h6', signer('impostor'))), 'bad-signature');
@@ -201,6 +286,9 @@ describe('election window bookkeeping', () => {
     const r = chain.block([], w.closes);
     expect(r.notices).toEqual([{ event: 'devnet.election.closed', subject: 'election/e1' }]);
     expect(chain.block([]).notices).toEqual([]);
-    expect(chain.get<ElectionRecord>(key.election('e1'))).toMatchObject({ status: 'closed', closedAt: chain.height - 1 });
+    expect(chain.get<ElectionRecord>(key.election('e1'))).toMatchObject({
+      status: 'closed',
+      closedAt: chain.height - 1,
+    });
   });
 });

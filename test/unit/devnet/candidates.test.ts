@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { key, PromiseStatusTxSchema, type CandidateRecord } from '../../../src/devnet/app/index.js';
-import { cert, Chain, DAY, electionBody, expectOk, expectRejected, windowFrom, withUnit } from './harness.js';
+import {
+  cert,
+  Chain,
+  DAY,
+  electionBody,
+  expectOk,
+  expectRejected,
+  windowFrom,
+  withUnit,
+} from './harness.js';
 
 const register = (chain: Chain, over: Record<string, unknown> = {}) =>
   chain.auth({
@@ -23,20 +32,40 @@ describe('candidates', () => {
     expectOk(chain.one(register(chain)));
     const c = chain.get<CandidateRecord>(key.candidate('olga'));
     expect(c.certificate).toMatchObject({ issuer: 'forge', certificateId: 'mq-1' });
-    expect(c.promises.map((p) => [p.itemId, p.status])).toEqual([['road', 'pending'], ['school', 'pending']]);
+    expect(c.promises.map((p) => [p.itemId, p.status])).toEqual([
+      ['road', 'pending'],
+      ['school', 'pending'],
+    ]);
   });
 
   it('a candidate without a valid certificate cannot stand', () => {
     const chain = new Chain();
     withUnit(chain);
     expectRejected(chain.one(register(chain, { certificate: null })), 'certificate-missing');
-    const expired = expectRejected(chain.one(register(chain, { certificate: cert(chain.timeS) })), 'certificate-expired');
+    const expired = expectRejected(
+      // Expires at the very second of the next block: already invalid then.
+      chain.one(register(chain, { certificate: cert(chain.timeS + 60) })),
+      'certificate-expired',
+    );
     expect(expired).toMatchObject({ personId: 'olga' });
     expectRejected(chain.one(register(chain, { unit: 'atlantis' })), 'unknown-unit');
     // Valid today but expiring before the vote closes: registered, but cannot be on that ballot.
     expectOk(chain.one(register(chain, { certificate: cert(chain.timeS + DAY) })));
     const w = { opens: chain.timeS, closes: chain.timeS + 2 * DAY };
-    expectRejected(chain.one(chain.auth(electionBody(chain, 'e', 'village', { kind: 'office', office: 'head', candidates: ['olga'] }, w))), 'certificate-expired');
+    expectRejected(
+      chain.one(
+        chain.auth(
+          electionBody(
+            chain,
+            'e',
+            'village',
+            { kind: 'office', office: 'head', candidates: ['olga'] },
+            w,
+          ),
+        ),
+      ),
+      'certificate-expired',
+    );
   });
 
   it('election-create checks every candidate: known, of the unit, listed once', () => {
@@ -45,7 +74,16 @@ describe('candidates', () => {
     withUnit(chain, 'town');
     expectOk(chain.one(register(chain)));
     expectOk(chain.one(register(chain, { personId: 'ivan', unit: 'town' })));
-    const office = (candidates: string[]) => chain.auth(electionBody(chain, 'e', 'village', { kind: 'office', office: 'head', candidates }, windowFrom(chain)));
+    const office = (candidates: string[]) =>
+      chain.auth(
+        electionBody(
+          chain,
+          'e',
+          'village',
+          { kind: 'office', office: 'head', candidates },
+          windowFrom(chain),
+        ),
+      );
     expectRejected(chain.one(office(['olga', 'nobody'])), 'unknown-candidate');
     expectRejected(chain.one(office(['olga', 'ivan'])), 'candidate-wrong-unit');
     expectRejected(chain.one(office(['olga', 'olga'])), 'malformed');
@@ -58,15 +96,42 @@ describe('candidates', () => {
     const chain = new Chain();
     withUnit(chain);
     expectOk(chain.one(register(chain)));
-    const status = (itemId: string, s: string, reason: string | null) => chain.auth({ kind: 'promise-status', personId: 'olga', itemId, status: s, reason });
+    const status = (itemId: string, s: string, reason: string | null) =>
+      chain.auth({ kind: 'promise-status', personId: 'olga', itemId, status: s, reason });
     expectOk(chain.one(status('road', 'in-progress', null)));
     expectOk(chain.one(status('school', 'unfulfilled', 'budget cut by the region')));
     const c = chain.get<CandidateRecord>(key.candidate('olga'));
-    expect(c.promises.map((p) => [p.status, p.reason])).toEqual([['in-progress', null], ['unfulfilled', 'budget cut by the region']]);
+    expect(c.promises.map((p) => [p.status, p.reason])).toEqual([
+      ['in-progress', null],
+      ['unfulfilled', 'budget cut by the region'],
+    ]);
     expectOk(chain.one(status('road', 'fulfilled', null)));
-    expect(chain.get<CandidateRecord>(key.candidate('olga')).promises[0]).toMatchObject({ status: 'fulfilled', updatedAt: chain.height });
+    expect(chain.get<CandidateRecord>(key.candidate('olga')).promises[0]).toMatchObject({
+      status: 'fulfilled',
+      updatedAt: chain.height,
+    });
     expectRejected(chain.one(status('bridge', 'fulfilled', null)), 'unknown-promise');
-    expectRejected(chain.one(chain.auth({ kind: 'promise-status', personId: 'nobody', itemId: 'road', status: 'fulfilled', reason: null })), 'unknown-candidate');
-    expect(PromiseStatusTxSchema.safeParse({ kind: 'promise-status', seq: 1, personId: 'olga', itemId: 'road', status: 'unfulfilled', reason: null }).success).toBe(false);
+    expectRejected(
+      chain.one(
+        chain.auth({
+          kind: 'promise-status',
+          personId: 'nobody',
+          itemId: 'road',
+          status: 'fulfilled',
+          reason: null,
+        }),
+      ),
+      'unknown-candidate',
+    );
+    expect(
+      PromiseStatusTxSchema.safeParse({
+        kind: 'promise-status',
+        seq: 1,
+        personId: 'olga',
+        itemId: 'road',
+        status: 'unfulfilled',
+        reason: null,
+      }).success,
+    ).toBe(false);
   });
 });

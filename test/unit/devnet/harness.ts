@@ -21,7 +21,11 @@ import {
 } from '../../../src/devnet/app/index.js';
 import { equalBytes } from '../../../src/protocol/bytes.js';
 import { decodeCanonical, encodeCanonical } from '../../../src/protocol/encoding.js';
-import { ed25519SignerFromSeed, type Ed25519Signer } from '../../../src/protocol/ed25519.js';
+import {
+  ed25519SignerFromSeed,
+  verifyEd25519,
+  type Ed25519Signer,
+} from '../../../src/protocol/ed25519.js';
 import { TAG, taggedHash, toHex } from '../../../src/protocol/hash.js';
 import { err, ok } from '../../../src/shared/result.js';
 
@@ -30,10 +34,16 @@ export function signer(name: string): Ed25519Signer {
   return ed25519SignerFromSeed(taggedHash('veche/test-seed', utf8ToBytes(name)));
 }
 
-export const bytes32 = (name: string): Uint8Array => taggedHash('veche/test-bytes', utf8ToBytes(name));
+export const bytes32 = (name: string): Uint8Array =>
+  taggedHash('veche/test-bytes', utf8ToBytes(name));
 
 /** Envelopes in tests: canonical {electionId, kioskId, nullifier, salt}; real ones come from src/ballot. */
-export function envelope(electionId: string, kioskId: string, nullifier: Uint8Array, salt = ''): Uint8Array {
+export function envelope(
+  electionId: string,
+  kioskId: string,
+  nullifier: Uint8Array,
+  salt = '',
+): Uint8Array {
   return encodeCanonical({ electionId, kioskId, nullifier, salt });
 }
 
@@ -43,16 +53,31 @@ export const acceptingDeps: AppDeps = {
     const v = decodeCanonical(bytes);
     if (!v.ok) return err({ kind: 'malformed' });
     const e = v.value as { electionId: string; kioskId: string; nullifier: Uint8Array };
-    if (e.electionId !== election.electionId || e.electionId !== claim.electionId) return err({ kind: 'wrong-election' });
-    if (e.kioskId !== claim.kioskId || !equalBytes(e.nullifier, claim.nullifier)) return err({ kind: 'claim-mismatch' });
+    if (e.electionId !== election.electionId || e.electionId !== claim.electionId)
+      return err({ kind: 'wrong-election' });
+    if (
+      !verifyEd25519(
+        claim.kiosk.publicKey,
+        taggedHash(TAG.envelopeSignature, bytes),
+        claim.signature,
+      )
+    ) {
+      return err({ kind: 'bad-signature' });
+    }
+    if (e.kioskId !== claim.kioskId || !equalBytes(e.nullifier, claim.nullifier))
+      return err({ kind: 'claim-mismatch' });
     return ok(undefined);
   },
   verifyChallenge(reveal, _election, claim) {
-    return equalBytes(reveal, encodeCanonical({ ballotId: claim.ballotId })) ? ok(undefined) : err({ kind: 'wrong-ballot' });
+    return equalBytes(reveal, encodeCanonical({ ballotId: claim.ballotId }))
+      ? ok(undefined)
+      : err({ kind: 'wrong-ballot' });
   },
   // The "proofs" are the cast ballot ids the tally claims to cover, in key order.
   verifyTally(tally, _election, ids) {
-    return equalBytes(tally.proofs, encodeCanonical(ids.map((i) => i))) ? ok(undefined) : err({ kind: 'bad-decryption-proof' });
+    return equalBytes(tally.proofs, encodeCanonical(ids.map((i) => i)))
+      ? ok(undefined)
+      : err({ kind: 'bad-decryption-proof' });
   },
 };
 
@@ -96,7 +121,11 @@ export class Chain {
   }
 
   ctx(): BlockCtx {
-    return { height: this.height + 1, time: this.timeS * 1000, recentBlockIds: this.blockIds.slice(-64) };
+    return {
+      height: this.height + 1,
+      time: this.timeS * 1000,
+      recentBlockIds: this.blockIds.slice(-64),
+    };
   }
 
   /** Commits a block at time timeS (+ step before it unless `at` is given). */
@@ -111,7 +140,9 @@ export class Chain {
     );
     this.state = r.state;
     this.height = ctx.height;
-    this.blockIds.push(taggedHash('veche/test-block', utf8ToBytes(String(ctx.height)), this.state.appHash()));
+    this.blockIds.push(
+      taggedHash('veche/test-block', utf8ToBytes(String(ctx.height)), this.state.appHash()),
+    );
     return { outcomes: r.outcomes, notices: r.notices };
   }
 
@@ -135,16 +166,34 @@ export function expectRejected(o: TxOutcome, kind: Rejection['kind']): Rejection
   return o.rejection;
 }
 
-export const params = (over: Partial<UnitParams> = {}): UnitParams => ({ ...DEFAULT_UNIT_PARAMS, ...over });
+export const params = (over: Partial<UnitParams> = {}): UnitParams => ({
+  ...DEFAULT_UNIT_PARAMS,
+  ...over,
+});
 
-export const cert = (validUntil: number, id = 'mq-1') => ({ issuer: 'forge', certificateId: id, validUntil });
+export const cert = (validUntil: number, id = 'mq-1') => ({
+  issuer: 'forge',
+  certificateId: id,
+  validUntil,
+});
 
 /** A unit, one kiosk and a roll: the setup most tests start from. */
-export function withUnit(chain: Chain, unit = 'village', over: Partial<UnitParams> = {}, parent: string | null = null) {
+export function withUnit(
+  chain: Chain,
+  unit = 'village',
+  over: Partial<UnitParams> = {},
+  parent: string | null = null,
+) {
   const kiosk = signer(`kiosk-${unit}`);
   const outs = chain.block([
     chain.auth({ kind: 'unit-params', unit, parent, params: params(over) }),
-    chain.auth({ kind: 'kiosk-register', kioskId: `k-${unit}`, unit, publicKey: kiosk.publicKey, pollingPlace: `school of ${unit}` }),
+    chain.auth({
+      kind: 'kiosk-register',
+      kioskId: `k-${unit}`,
+      unit,
+      publicKey: kiosk.publicKey,
+      pollingPlace: `school of ${unit}`,
+    }),
   ]).outcomes;
   outs.forEach(expectOk);
   return { kiosk, kioskId: `k-${unit}` };
@@ -175,10 +224,23 @@ export function electionBody(
 }
 
 /** A ballot signed by the kiosk over its envelope, as the ballot module produces it. */
-export function ballotTx(electionId: string, kioskId: string, kiosk: Ed25519Signer, nullifier: Uint8Array, salt = ''): Tx {
+export function ballotTx(
+  electionId: string,
+  kioskId: string,
+  kiosk: Ed25519Signer,
+  nullifier: Uint8Array,
+  salt = '',
+): Tx {
   const env = envelope(electionId, kioskId, nullifier, salt);
   return signTx(
-    { kind: 'ballot', electionId, kioskId, nullifier, ballotId: taggedHash(TAG.ballotId, env), envelope: env },
+    {
+      kind: 'ballot',
+      electionId,
+      kioskId,
+      nullifier,
+      ballotId: taggedHash(TAG.ballotId, env),
+      envelope: env,
+    },
     kiosk,
   );
 }
@@ -186,7 +248,9 @@ export function ballotTx(electionId: string, kioskId: string, kiosk: Ed25519Sign
 /** The tally "proof" acceptingDeps expects: the cast ballot ids in key order. */
 export function tallyProofs(chain: Chain, electionId: string): Uint8Array {
   const prefix = `ballot/${electionId}/`;
-  const ids = chain.state.list(prefix).map(([k]) => Uint8Array.from(Buffer.from(k.slice(prefix.length), 'hex')));
+  const ids = chain.state
+    .list(prefix)
+    .map(([k]) => Uint8Array.from(Buffer.from(k.slice(prefix.length), 'hex')));
   return encodeCanonical(ids);
 }
 
@@ -218,11 +282,16 @@ export function runOfficeElection(
       ),
     )
     .outcomes.forEach(expectOk);
-  expectOk(chain.one(chain.auth(electionBody(chain, electionId, u.unit, { kind: 'office', office, candidates }))));
+  expectOk(
+    chain.one(
+      chain.auth(electionBody(chain, electionId, u.unit, { kind: 'office', office, candidates })),
+    ),
+  );
   const ballots: Tx[] = [];
   let n = 0;
   for (const count of Object.values(votes)) {
-    for (let i = 0; i < count; i++) ballots.push(ballotTx(electionId, u.kioskId, u.kiosk, bytes32(`${electionId}-voter-${n++}`)));
+    for (let i = 0; i < count; i++)
+      ballots.push(ballotTx(electionId, u.kioskId, u.kiosk, bytes32(`${electionId}-voter-${n++}`)));
   }
   chain.block(ballots).outcomes.forEach(expectOk);
   chain.block([], chain.timeS + 2 * DAY); // closes
@@ -248,9 +317,14 @@ export function runRatingPoll(
   approve: number,
   total: number,
 ): Applied {
-  expectOk(chain.one(chain.auth(electionBody(chain, electionId, u.unit, { kind: 'rating', official, scale: 1 }))));
+  expectOk(
+    chain.one(
+      chain.auth(electionBody(chain, electionId, u.unit, { kind: 'rating', official, scale: 1 })),
+    ),
+  );
   const ballots: Tx[] = [];
-  for (let i = 0; i < total; i++) ballots.push(ballotTx(electionId, u.kioskId, u.kiosk, bytes32(`${electionId}-r-${i}`)));
+  for (let i = 0; i < total; i++)
+    ballots.push(ballotTx(electionId, u.kioskId, u.kiosk, bytes32(`${electionId}-r-${i}`)));
   chain.block(ballots).outcomes.forEach(expectOk);
   chain.block([], chain.timeS + 2 * DAY);
   const r = chain.block([

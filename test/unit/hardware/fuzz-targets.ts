@@ -37,10 +37,16 @@ export function checkCardEvents(events: CardEvent[]): void {
         present = false;
         break;
       case 'read':
-        if (!['TD1', 'TD3'].includes(e.document.format) || !ISO.test(e.document.birthDate) || !ISO.test(e.document.expiryDate)) throw new Error('bad document');
+        if (
+          !['TD1', 'TD3'].includes(e.document.format) ||
+          !ISO.test(e.document.birthDate) ||
+          !ISO.test(e.document.expiryDate)
+        )
+          throw new Error('bad document');
         break;
       case 'error':
-        if (!REASONS.has(e.reason) || typeof e.detail !== 'string' || e.detail === '') throw new Error(`bad error ${JSON.stringify(e)}`);
+        if (!REASONS.has(e.reason) || typeof e.detail !== 'string' || e.detail === '')
+          throw new Error(`bad error ${JSON.stringify(e)}`);
         break;
       default:
         throw new Error(`unknown event ${JSON.stringify(e)}`);
@@ -55,11 +61,16 @@ function damaged(valid: fc.Arbitrary<Uint8Array>): fc.Arbitrary<Uint8Array> {
     valid,
     valid.chain((v) => fc.nat(v.length).map((n) => v.subarray(0, n))),
     valid.chain((v) =>
-      fc.array(fc.tuple(fc.nat(Math.max(0, v.length - 1)), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }).map((muts) => {
-        const c = Uint8Array.from(v);
-        for (const [i, x] of muts) if (i < c.length) c[i] = x;
-        return c;
-      }),
+      fc
+        .array(fc.tuple(fc.nat(Math.max(0, v.length - 1)), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 4,
+        })
+        .map((muts) => {
+          const c = Uint8Array.from(v);
+          for (const [i, x] of muts) if (i < c.length) c[i] = x;
+          return c;
+        }),
     ),
   );
 }
@@ -68,14 +79,18 @@ const person = fc.constantFrom(...SAMPLE_PEOPLE);
 const chunkCuts = fc.array(fc.nat(600), { maxLength: 5 });
 
 function chunks(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set([0, ...cuts.filter((c) => c < bytes.length), bytes.length])].sort((a, b) => a - b);
+  const points = [...new Set([0, ...cuts.filter((c) => c < bytes.length), bytes.length])].sort(
+    (a, b) => a - b,
+  );
   const out: Uint8Array[] = [];
   for (let i = 0; i + 1 < points.length; i++) out.push(bytes.subarray(points[i], points[i + 1]));
   return out;
 }
 
 /** A BytePort in memory: `feed` delivers device bytes synchronously. */
-function memoryPort(onWrite: (bytes: Uint8Array, feed: (b: Uint8Array) => void) => void): BytePort & { feed(b: Uint8Array): void } {
+function memoryPort(
+  onWrite: (bytes: Uint8Array, feed: (b: Uint8Array) => void) => void,
+): BytePort & { feed(b: Uint8Array): void } {
   const data = new Listeners<Uint8Array>();
   const feed = (b: Uint8Array) => data.emit(b);
   return {
@@ -90,23 +105,33 @@ function memoryPort(onWrite: (bytes: Uint8Array, feed: (b: Uint8Array) => void) 
   };
 }
 
-const serialFrame = person.map((p) => enc(`@CARD_IN\r\n${p.mrz.join('\r\n')}\r\n\r\n@CARD_OUT\r\n`));
+const serialFrame = person.map((p) =>
+  enc(`@CARD_IN\r\n${p.mrz.join('\r\n')}\r\n\r\n@CARD_OUT\r\n`),
+);
 
 export const serialFramingProperty = () =>
-  fc.asyncProperty(fc.array(damaged(serialFrame), { minLength: 1, maxLength: 3 }), chunkCuts, async (frames, cuts) => {
-    const clock = new ManualClock();
-    const port = memoryPort((b, feed) => {
-      if (b[0] === 0x3f) feed(enc('@READY FUZZ AA\r\n'));
-    });
-    const reader = new SerialCardReader({ open: async () => ok(port), clock, logger: silentLogger });
-    const events: CardEvent[] = [];
-    reader.onEvent((e) => events.push(e));
-    if (!(await reader.start()).ok) throw new Error('start failed');
-    for (const f of frames) for (const c of chunks(f, cuts)) port.feed(c);
-    clock.advance(1000);
-    checkCardEvents(events);
-    await reader.stop();
-  });
+  fc.asyncProperty(
+    fc.array(damaged(serialFrame), { minLength: 1, maxLength: 3 }),
+    chunkCuts,
+    async (frames, cuts) => {
+      const clock = new ManualClock();
+      const port = memoryPort((b, feed) => {
+        if (b[0] === 0x3f) feed(enc('@READY FUZZ AA\r\n'));
+      });
+      const reader = new SerialCardReader({
+        open: async () => ok(port),
+        clock,
+        logger: silentLogger,
+      });
+      const events: CardEvent[] = [];
+      reader.onEvent((e) => events.push(e));
+      if (!(await reader.start()).ok) throw new Error('start failed');
+      for (const f of frames) for (const c of chunks(f, cuts)) port.feed(c);
+      clock.advance(1000);
+      checkCardEvents(events);
+      await reader.stop();
+    },
+  );
 
 async function hidRig(mode: 'hid-pos' | 'keyboard-wedge') {
   const clock = new ManualClock();
@@ -124,35 +149,61 @@ const reportsOf = (arb: fc.Arbitrary<Uint8Array[]>) =>
   fc.oneof(
     arb,
     arb.chain((rs) => fc.nat(rs.length).map((n) => rs.slice(0, n))),
-    arb.chain((rs) => fc.array(fc.tuple(fc.nat(Math.max(0, rs.length - 1)), damaged(fc.constant(rs[0] ?? new Uint8Array()))), { maxLength: 3 }).map((subs) => {
-      const c = [...rs];
-      for (const [i, r] of subs) c[i] = r;
-      return c;
-    })),
+    arb.chain((rs) =>
+      fc
+        .array(
+          fc.tuple(
+            fc.nat(Math.max(0, rs.length - 1)),
+            damaged(fc.constant(rs[0] ?? new Uint8Array())),
+          ),
+          { maxLength: 3 },
+        )
+        .map((subs) => {
+          const c = [...rs];
+          for (const [i, r] of subs) c[i] = r;
+          return c;
+        }),
+    ),
     fc.array(fc.uint8Array({ maxLength: 70 }), { maxLength: 12 }),
   );
 
 export const hidPosProperty = () =>
-  fc.asyncProperty(reportsOf(fc.constantFrom(...SAMPLE_PEOPLE.map((p) => encodeHidPosReports(p.mrz.join('\r'))))), async (reports) => {
-    const r = await hidRig('hid-pos');
-    for (const rep of reports) r.dev.report(rep);
-    r.clock.advance(5000);
-    checkCardEvents(r.events);
-    await r.reader.stop();
-  });
+  fc.asyncProperty(
+    reportsOf(fc.constantFrom(...SAMPLE_PEOPLE.map((p) => encodeHidPosReports(p.mrz.join('\r'))))),
+    async (reports) => {
+      const r = await hidRig('hid-pos');
+      for (const rep of reports) r.dev.report(rep);
+      r.clock.advance(5000);
+      checkCardEvents(r.events);
+      await r.reader.stop();
+    },
+  );
 
 export const keyboardWedgeProperty = () =>
-  fc.asyncProperty(reportsOf(fc.constantFrom(...SAMPLE_PEOPLE.flatMap((p) => LAYOUTS.map((l) => encodeWedgeReports(p.mrz, l))))), async (reports) => {
-    const r = await hidRig('keyboard-wedge');
-    for (const rep of reports) r.dev.report(rep);
-    r.clock.advance(5000);
-    checkCardEvents(r.events);
-    await r.reader.stop();
-  });
+  fc.asyncProperty(
+    reportsOf(
+      fc.constantFrom(
+        ...SAMPLE_PEOPLE.flatMap((p) => LAYOUTS.map((l) => encodeWedgeReports(p.mrz, l))),
+      ),
+    ),
+    async (reports) => {
+      const r = await hidRig('keyboard-wedge');
+      for (const rep of reports) r.dev.report(rep);
+      r.clock.advance(5000);
+      checkCardEvents(r.events);
+      await r.reader.stop();
+    },
+  );
 
 const profile = PRINTER_PROFILES['epson-tm-t20'];
 const jobBytes = fc
-  .array(fc.oneof(fc.string({ maxLength: 40 }).map((text) => ({ kind: 'text' as const, text, bold: true })), fc.constant({ kind: 'qr' as const, payload: 'https://veche.example/r/1' })), { maxLength: 4 })
+  .array(
+    fc.oneof(
+      fc.string({ maxLength: 40 }).map((text) => ({ kind: 'text' as const, text, bold: true })),
+      fc.constant({ kind: 'qr' as const, payload: 'https://veche.example/r/1' }),
+    ),
+    { maxLength: 4 },
+  )
   .map((lines) => {
     if (!profile) throw new Error('profile');
     return Uint8Array.from(Buffer.concat(encodeJob({ lines, cut: true }, profile)));
@@ -165,7 +216,8 @@ export const escposDecoderProperty = () =>
     for (const c of chunks(bytes, cuts)) events.push(...d.push(c));
     events.push(...d.finish());
     for (const e of events) {
-      if (e.kind === 'unknown' && (e.offset < 0 || e.offset > bytes.length || e.detail === '')) throw new Error('bad unknown report');
+      if (e.kind === 'unknown' && (e.offset < 0 || e.offset > bytes.length || e.detail === ''))
+        throw new Error('bad unknown report');
       if (e.kind === 'line' && typeof e.line.text !== 'string') throw new Error('bad line');
     }
   });
@@ -182,7 +234,12 @@ export const statusBytesProperty = () =>
         if (a) feed(a);
       }
     });
-    const printer = new EscPosPrinter({ open: async () => ok(port), clock, logger: silentLogger, profile: { ...profile, autoStatusBack: false } });
+    const printer = new EscPosPrinter({
+      open: async () => ok(port),
+      clock,
+      logger: silentLogger,
+      profile: { ...profile, autoStatusBack: false },
+    });
     let settled = false;
     const pending = printer.status().finally(() => (settled = true));
     for (let n = 0; n < 10 && !settled; n++) {
@@ -191,7 +248,8 @@ export const statusBytesProperty = () =>
     }
     const r = await pending;
     if (r.ok) {
-      for (const v of Object.values(r.value)) if (typeof v !== 'boolean') throw new Error('bad status');
+      for (const v of Object.values(r.value))
+        if (typeof v !== 'boolean') throw new Error('bad status');
     } else if (r.error.kind !== 'io') throw new Error(`unexpected error ${r.error.kind}`);
   });
 

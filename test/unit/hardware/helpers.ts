@@ -27,7 +27,12 @@ export function serialReaderRig(opts: { logger?: Logger } = {}) {
   const clock = new ManualClock();
   const link = createMockLink('card-test');
   const sim = new CardReaderSimulator(link.device);
-  const reader = new SerialCardReader({ open: link.openHost, clock, logger: opts.logger ?? silentLogger, frameTimeoutMs: 500 });
+  const reader = new SerialCardReader({
+    open: link.openHost,
+    clock,
+    logger: opts.logger ?? silentLogger,
+    frameTimeoutMs: 500,
+  });
   const events: CardEvent[] = [];
   reader.onEvent((e) => events.push(e));
   return { clock, link, sim, reader, events };

@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { HidCardReader } from '../../../src/hardware/card/hid-card-reader.js';
 import { encodeHidPosReports, HidPosAssembler } from '../../../src/hardware/card/hid-pos.js';
-import { charToKey, encodeWedgeReports, KeyboardWedgeAssembler, keyToChar, type LayoutId } from '../../../src/hardware/card/keyboard-wedge.js';
-import { FakeHidModule, HidCardSimulator, SIM_HID_READER_INFO } from '../../../src/hardware/sim/hid-sim.js';
+import {
+  charToKey,
+  encodeWedgeReports,
+  KeyboardWedgeAssembler,
+  keyToChar,
+  type LayoutId,
+} from '../../../src/hardware/card/keyboard-wedge.js';
+import {
+  FakeHidModule,
+  HidCardSimulator,
+  SIM_HID_READER_INFO,
+} from '../../../src/hardware/sim/hid-sim.js';
 import { SAMPLE_PEOPLE } from '../../../src/hardware/sim/people.js';
 import type { CardEvent } from '../../../src/hardware/types.js';
 import { ManualClock } from '../../../src/shared/clock.js';
@@ -11,10 +21,21 @@ import { silentLogger } from '../../../src/shared/log.js';
 const td3 = SAMPLE_PEOPLE.find((p) => p.id === 'eriksson-td3')?.mrz ?? [];
 const td1 = SAMPLE_PEOPLE.find((p) => p.id === 'lutsevich-td1')?.mrz ?? [];
 
-async function rig(mode: 'hid-pos' | 'keyboard-wedge', simLayout: LayoutId = 'us', layouts?: LayoutId[]) {
+async function rig(
+  mode: 'hid-pos' | 'keyboard-wedge',
+  simLayout: LayoutId = 'us',
+  layouts?: LayoutId[],
+) {
   const clock = new ManualClock();
   const hid = new FakeHidModule([SIM_HID_READER_INFO]);
-  const reader = new HidCardReader({ hid, clock, logger: silentLogger, mode, match: (d) => d.productId === SIM_HID_READER_INFO.productId, ...(layouts ? { layouts } : {}) });
+  const reader = new HidCardReader({
+    hid,
+    clock,
+    logger: silentLogger,
+    mode,
+    match: (d) => d.productId === SIM_HID_READER_INFO.productId,
+    ...(layouts ? { layouts } : {}),
+  });
   const events: CardEvent[] = [];
   reader.onEvent((e) => events.push(e));
   expect(await reader.start()).toEqual({ ok: true, value: undefined });
@@ -46,7 +67,13 @@ describe('HID-POS reports', () => {
   it('driver: present, read, then removed after the settle time', async () => {
     const r = await rig('hid-pos');
     await r.sim.insert('eriksson-td3');
-    expect(r.events).toMatchObject([{ type: 'present' }, { type: 'read', document: { format: 'TD3', surname: 'ERIKSSON', documentNumber: 'L898902C3' } }]);
+    expect(r.events).toMatchObject([
+      { type: 'present' },
+      {
+        type: 'read',
+        document: { format: 'TD3', surname: 'ERIKSSON', documentNumber: 'L898902C3' },
+      },
+    ]);
     r.clock.advance(1500);
     expect(r.events[2]).toEqual({ type: 'removed' });
     await r.reader.stop();
@@ -67,7 +94,13 @@ describe('keyboard wedge', () => {
     it(`reads an MRZ typed on a ${layout} layout`, async () => {
       const r = await rig('keyboard-wedge', layout);
       await r.sim.insert('lutsevich-td1');
-      expect(r.events).toMatchObject([{ type: 'present' }, { type: 'read', document: { format: 'TD1', surname: 'LUTSEVICH', documentNumber: 'KB4207182' } }]);
+      expect(r.events).toMatchObject([
+        { type: 'present' },
+        {
+          type: 'read',
+          document: { format: 'TD1', surname: 'LUTSEVICH', documentNumber: 'KB4207182' },
+        },
+      ]);
       await r.reader.stop();
     });
   }
@@ -103,7 +136,13 @@ describe('keyboard wedge', () => {
   });
 
   it('start reports a missing reader as not-found', async () => {
-    const reader = new HidCardReader({ hid: new FakeHidModule(), clock: new ManualClock(), logger: silentLogger, mode: 'hid-pos', match: () => true });
+    const reader = new HidCardReader({
+      hid: new FakeHidModule(),
+      clock: new ManualClock(),
+      logger: silentLogger,
+      mode: 'hid-pos',
+      match: () => true,
+    });
     expect(await reader.start()).toMatchObject({ ok: false, error: { kind: 'not-found' } });
   });
 });

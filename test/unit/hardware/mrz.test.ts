@@ -11,7 +11,11 @@ interface Vector {
   readAt: string;
   expect: IdDocument;
 }
-const vectors = (JSON.parse(readFileSync(new URL('../../vectors/mrz/icao-specimens.json', import.meta.url), 'utf8')) as { vectors: Vector[] }).vectors;
+const vectors = (
+  JSON.parse(
+    readFileSync(new URL('../../vectors/mrz/icao-specimens.json', import.meta.url), 'utf8'),
+  ) as { vectors: Vector[] }
+).vectors;
 const KIOSK_NOW = Date.UTC(2026, 10, 1);
 
 describe('MRZ parsing against the ICAO specimens', () => {
@@ -53,7 +57,18 @@ describe('MRZ parsing against the ICAO specimens', () => {
 
   it('the generator reproduces the ICAO TD3 specimen byte for byte', () => {
     expect(
-      makeTd3({ documentCode: 'P', issuingState: 'UTO', documentNumber: 'L898902C3', surname: 'ERIKSSON', givenNames: 'ANNA MARIA', nationality: 'UTO', birth: '740812', sex: 'F', expiry: '120415', optional: 'ZE184226B' }),
+      makeTd3({
+        documentCode: 'P',
+        issuingState: 'UTO',
+        documentNumber: 'L898902C3',
+        surname: 'ERIKSSON',
+        givenNames: 'ANNA MARIA',
+        nationality: 'UTO',
+        birth: '740812',
+        sex: 'F',
+        expiry: '120415',
+        optional: 'ZE184226B',
+      }),
     ).toEqual(vectors[0]?.lines);
     expect(checkDigit('L898902C3')).toBe('6');
     expect(checkDigit('<<<<<<<<<')).toBe('0');
@@ -64,17 +79,39 @@ describe('MRZ gate', () => {
   const now = KIOSK_NOW;
   it('TD2 and visas are unsupported documents; junk is a bad read', () => {
     const td2 = ['I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<', 'D231458907UTO7408122F1204159<<<<<<<6'];
-    expect(parseMrz(td2, now)).toMatchObject({ ok: false, error: { reason: 'unsupported-document' } });
-    const visa = makeTd3({ documentCode: 'V', issuingState: 'UTO', documentNumber: 'L898902C3', surname: 'A', givenNames: 'B', nationality: 'UTO', birth: '740812', sex: 'F', expiry: '320415' });
-    expect(parseMrz(visa, now)).toMatchObject({ ok: false, error: { reason: 'unsupported-document' } });
+    expect(parseMrz(td2, now)).toMatchObject({
+      ok: false,
+      error: { reason: 'unsupported-document' },
+    });
+    const visa = makeTd3({
+      documentCode: 'V',
+      issuingState: 'UTO',
+      documentNumber: 'L898902C3',
+      surname: 'A',
+      givenNames: 'B',
+      nationality: 'UTO',
+      birth: '740812',
+      sex: 'F',
+      expiry: '320415',
+    });
+    expect(parseMrz(visa, now)).toMatchObject({
+      ok: false,
+      error: { reason: 'unsupported-document' },
+    });
     expect(parseMrz(['HELLO'], now)).toMatchObject({ ok: false, error: { reason: 'read-badly' } });
-    expect(parseMrz(['p<utoeriksson'], now)).toMatchObject({ ok: false, error: { reason: 'read-badly' } });
+    expect(parseMrz(['p<utoeriksson'], now)).toMatchObject({
+      ok: false,
+      error: { reason: 'read-badly' },
+    });
     expect(parseMrz([], now)).toMatchObject({ ok: false, error: { reason: 'read-badly' } });
   });
 
   it('failure details name fields, never their values', () => {
     const v = vectors[0] as Vector;
-    const r = parseMrz([v.lines[0] ?? '', (v.lines[1] ?? '').replace('7408122', '7408132')], Date.parse(v.readAt));
+    const r = parseMrz(
+      [v.lines[0] ?? '', (v.lines[1] ?? '').replace('7408122', '7408132')],
+      Date.parse(v.readAt),
+    );
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.detail).not.toMatch(/740813|ERIKSSON|L898902C3/);
   });
@@ -90,15 +127,29 @@ describe('MRZ gate', () => {
   });
 
   it('valid through the expiry day itself', () => {
-    const lines = makeTd1({ documentCode: 'ID', issuingState: 'BLR', documentNumber: 'KB0000001', surname: 'X', givenNames: 'Y', nationality: 'BLR', birth: '800101', sex: 'M', expiry: '261101' });
+    const lines = makeTd1({
+      documentCode: 'ID',
+      issuingState: 'BLR',
+      documentNumber: 'KB0000001',
+      surname: 'X',
+      givenNames: 'Y',
+      nationality: 'BLR',
+      birth: '800101',
+      sex: 'M',
+      expiry: '261101',
+    });
     expect(parseMrz(lines, Date.UTC(2026, 10, 1, 23, 59)).ok).toBe(true);
-    expect(parseMrz(lines, Date.UTC(2026, 10, 2, 0, 1))).toMatchObject({ ok: false, error: { reason: 'expired' } });
+    expect(parseMrz(lines, Date.UTC(2026, 10, 2, 0, 1))).toMatchObject({
+      ok: false,
+      error: { reason: 'expired' },
+    });
   });
 
   it('sample people: all read, except the expired one', () => {
     for (const p of SAMPLE_PEOPLE) {
       const r = parseMrz(p.mrz, now);
-      if (p.id.includes('expired')) expect(r).toMatchObject({ ok: false, error: { reason: 'expired' } });
+      if (p.id.includes('expired'))
+        expect(r).toMatchObject({ ok: false, error: { reason: 'expired' } });
       else expect(r.ok, p.id).toBe(true);
     }
   });

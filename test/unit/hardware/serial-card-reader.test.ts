@@ -16,7 +16,11 @@ describe('serial framing', () => {
         for (let cut = 0; cut <= bytes.length; cut += 7) {
           const p = new SerialFrameParser();
           const tokens = [...p.push(bytes.subarray(0, cut)), ...p.push(bytes.subarray(cut))];
-          expect(tokens).toEqual([{ kind: 'card-in' }, { kind: 'mrz', lines, complete: true }, { kind: 'card-out' }]);
+          expect(tokens).toEqual([
+            { kind: 'card-in' },
+            { kind: 'mrz', lines, complete: true },
+            { kind: 'card-out' },
+          ]);
         }
       }
     }
@@ -31,14 +35,18 @@ describe('serial framing', () => {
       { kind: 'garbled', detail: 'line outside the MRZ alphabet' },
     ]);
     expect(p.push(new Uint8Array(600).fill(0x41))).toEqual([]);
-    expect(p.push(enc('\r\n'))).toEqual([{ kind: 'garbled', detail: 'line longer than 512 bytes' }]);
+    expect(p.push(enc('\r\n'))).toEqual([
+      { kind: 'garbled', detail: 'line longer than 512 bytes' },
+    ]);
   });
 
   it('a frame cut short ends at the timeout, incomplete', () => {
     const p = new SerialFrameParser();
     expect(p.push(enc(`${td3[0]}\r\n${td3[1]?.slice(0, 20)}`))).toEqual([]);
     expect(p.inFrame).toBe(true);
-    expect(p.timeout()).toEqual([{ kind: 'mrz', lines: [td3[0], td3[1]?.slice(0, 20)], complete: false }]);
+    expect(p.timeout()).toEqual([
+      { kind: 'mrz', lines: [td3[0], td3[1]?.slice(0, 20)], complete: false },
+    ]);
   });
 });
 
@@ -50,7 +58,18 @@ describe('serial card reader over the mock binding', () => {
     await rig.sim.insert('lutsevich-td1');
     await until(() => rig.events.length >= 2);
     expect(rig.events[0]).toEqual({ type: 'present' });
-    expect(rig.events[1]).toMatchObject({ type: 'read', document: { format: 'TD1', surname: 'LUTSEVICH', givenNames: 'IVAN', issuingState: 'BLR', documentNumber: 'KB4207182', birthDate: '1982-07-07', sex: 'male' } });
+    expect(rig.events[1]).toMatchObject({
+      type: 'read',
+      document: {
+        format: 'TD1',
+        surname: 'LUTSEVICH',
+        givenNames: 'IVAN',
+        issuingState: 'BLR',
+        documentNumber: 'KB4207182',
+        birthDate: '1982-07-07',
+        sex: 'male',
+      },
+    });
     await rig.sim.remove();
     await until(() => rig.events.length >= 3);
     expect(rig.events[2]).toEqual({ type: 'removed' });
@@ -86,7 +105,13 @@ describe('serial card reader over the mock binding', () => {
     const bad = [td3[0], td3[1]?.replace('740812', '740813')].join('\r\n');
     await rig.sim.inject(enc(`${bad}\r\n\r\n`));
     await until(() => rig.events.length >= 5);
-    expect(rig.events.map((e) => (e.type === 'error' ? e.reason : e.type))).toEqual(['reader-fault', 'read-badly', 'unsupported-document', 'present', 'read-badly']);
+    expect(rig.events.map((e) => (e.type === 'error' ? e.reason : e.type))).toEqual([
+      'reader-fault',
+      'read-badly',
+      'unsupported-document',
+      'present',
+      'read-badly',
+    ]);
     await rig.reader.stop();
   });
 
@@ -118,15 +143,33 @@ describe('serial card reader over the mock binding', () => {
     await until(() => rig.events.length >= 2);
     await rig.link.unplug();
     await until(() => rig.events.length >= 4);
-    expect(rig.events.slice(2)).toEqual([{ type: 'error', reason: 'reader-fault', detail: expect.stringContaining('disconnected') }, { type: 'removed' }]);
+    expect(rig.events.slice(2)).toEqual([
+      { type: 'error', reason: 'reader-fault', detail: expect.stringContaining('disconnected') },
+      { type: 'removed' },
+    ]);
     expect(await rig.reader.start()).toEqual({ ok: true, value: undefined });
+    await rig.reader.stop();
+  });
+
+  it('a replugged reader reconnects by itself and reads again', async () => {
+    const rig = serialReaderRig();
+    await rig.reader.start();
+    await rig.link.unplug();
+    await until(() => rig.events.some((e) => e.type === 'error'));
+    rig.clock.advance(2000); // the reconnect timer reopens the line and gets @READY
+    await settle();
+    await rig.sim.insert('lutsevich-td1');
+    await until(() => rig.events.some((e) => e.type === 'read'));
     await rig.reader.stop();
   });
 
   it('chip challenge–response: verified for a chip card, clear errors otherwise', async () => {
     const rig = serialReaderRig();
     await rig.reader.start();
-    expect(await rig.reader.authenticateChip()).toMatchObject({ ok: false, error: { kind: 'no-card' } });
+    expect(await rig.reader.authenticateChip()).toMatchObject({
+      ok: false,
+      error: { kind: 'no-card' },
+    });
     await rig.sim.insert('eriksson-td3');
     await until(() => rig.events.length >= 2);
     const proof = await rig.reader.authenticateChip();
@@ -135,7 +178,10 @@ describe('serial card reader over the mock binding', () => {
     await rig.sim.remove();
     await rig.sim.insert('eriksson-td1'); // no chip
     await until(() => rig.events.length >= 5);
-    expect(await rig.reader.authenticateChip()).toMatchObject({ ok: false, error: { kind: 'chip-error' } });
+    expect(await rig.reader.authenticateChip()).toMatchObject({
+      ok: false,
+      error: { kind: 'chip-error' },
+    });
     await rig.reader.stop();
   });
 

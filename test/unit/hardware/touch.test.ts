@@ -6,32 +6,72 @@ import { ManualClock } from '../../../src/shared/clock.js';
 import { silentLogger } from '../../../src/shared/log.js';
 import { until } from './helpers.js';
 
-const keyboard = { vendorId: 0x046d, productId: 0xc31c, path: '/dev/hidraw-kbd', release: 1, interface: 0, usagePage: 1, usage: 6 };
+const keyboard = {
+  vendorId: 0x046d,
+  productId: 0xc31c,
+  path: '/dev/hidraw-kbd',
+  release: 1,
+  interface: 0,
+  usagePage: 1,
+  usage: 6,
+};
 
 describe('touch controller over HID', () => {
   it('reports identity of the enumerated digitizer', async () => {
     const hid = new FakeHidModule([keyboard, SIM_TOUCH_INFO]);
-    const t = new HidTouchController({ hid: async () => hid, clock: new ManualClock(), logger: silentLogger });
-    expect(await t.health()).toEqual({ state: 'present', info: { vendorId: 0x0eef, productId: 1, serialNumber: 'SIM-TOUCH-0001', release: 0x0100, product: 'eGalaxTouch Virtual Device' } });
+    const t = new HidTouchController({
+      hid: async () => hid,
+      clock: new ManualClock(),
+      logger: silentLogger,
+    });
+    expect(await t.health()).toEqual({
+      state: 'present',
+      info: {
+        vendorId: 0x0eef,
+        productId: 1,
+        serialNumber: 'SIM-TOUCH-0001',
+        release: 0x0100,
+        product: 'eGalaxTouch Virtual Device',
+      },
+    });
   });
 
   it('absent, enumeration fault, open fault, missing native module', async () => {
     const hid = new FakeHidModule([keyboard]);
-    const t = new HidTouchController({ hid: async () => hid, clock: new ManualClock(), logger: silentLogger });
+    const t = new HidTouchController({
+      hid: async () => hid,
+      clock: new ManualClock(),
+      logger: silentLogger,
+    });
     expect(await t.health()).toEqual({ state: 'absent' });
     hid.plug(SIM_TOUCH_INFO);
     hid.denied.add(SIM_TOUCH_INFO.path ?? '');
-    expect(await t.health()).toMatchObject({ state: 'fault', detail: expect.stringContaining('permission denied') });
+    expect(await t.health()).toMatchObject({
+      state: 'fault',
+      detail: expect.stringContaining('permission denied'),
+    });
     hid.enumerationFault = 'hidraw gone';
-    expect(await t.health()).toMatchObject({ state: 'fault', detail: expect.stringContaining('hidraw gone') });
-    const broken = new HidTouchController({ hid: () => Promise.reject(new Error('no node-hid')), clock: new ManualClock(), logger: silentLogger });
+    expect(await t.health()).toMatchObject({
+      state: 'fault',
+      detail: expect.stringContaining('hidraw gone'),
+    });
+    const broken = new HidTouchController({
+      hid: () => Promise.reject(new Error('no node-hid')),
+      clock: new ManualClock(),
+      logger: silentLogger,
+    });
     expect(await broken.health()).toMatchObject({ state: 'fault' });
   });
 
   it('listeners hear unplug and replug on the poll; polling stops with the last listener', async () => {
     const hid = new FakeHidModule([SIM_TOUCH_INFO]);
     const clock = new ManualClock();
-    const t = new HidTouchController({ hid: async () => hid, clock, logger: silentLogger, pollMs: 1000 });
+    const t = new HidTouchController({
+      hid: async () => hid,
+      clock,
+      logger: silentLogger,
+      pollMs: 1000,
+    });
     const heard: TouchHealth['state'][] = [];
     const off = t.onHealth((h) => heard.push(h.state));
     clock.advance(1000);

@@ -50,8 +50,9 @@ async function drain(stream: Stream): Promise<{ bytes: Uint8Array; reset: boolea
 /** Decodes a single frame's envelope from raw bytes. */
 function envelopeOf(bytes: Uint8Array): unknown {
   const frames = [...lp.decode([bytes])];
-  if (frames.length !== 1) return undefined;
-  const v = decodeCanonical(frames[0]!.subarray());
+  const [only] = frames;
+  if (frames.length !== 1 || only === undefined) return undefined;
+  const v = decodeCanonical(only.subarray());
   return v.ok ? v.value : undefined;
 }
 
@@ -188,10 +189,10 @@ describe('unary request/response', () => {
     const server = await f.node();
     const client = await f.node({ clock });
     const entered = Promise.withResolvers<AbortSignal>();
-    const released = Promise.withResolvers<void>();
+    const released = Promise.withResolvers<undefined>();
     await serve(server, echo, async (_r, ctx) => {
       entered.resolve(ctx.signal);
-      ctx.signal.addEventListener('abort', () => released.resolve());
+      ctx.signal.addEventListener('abort', () => released.resolve(undefined));
       await released.promise;
       return { text: '', n: 0, size: 0 };
     });
@@ -255,10 +256,10 @@ describe('unary request/response', () => {
       ...echo,
       rateLimit: { burst: 100, perSecond: 100, maxConcurrent: 1 },
     });
-    const gate = Promise.withResolvers<void>();
-    const entered = Promise.withResolvers<void>();
+    const gate = Promise.withResolvers<undefined>();
+    const entered = Promise.withResolvers<undefined>();
     await serve(server, one, async (r) => {
-      entered.resolve();
+      entered.resolve(undefined);
       await gate.promise;
       return { text: r.text, n: r.n, size: 0 };
     });
@@ -269,7 +270,7 @@ describe('unary request/response', () => {
       ok: false,
       error: { kind: 'remote', code: 'rate-limited', message: 'concurrency' },
     });
-    gate.resolve();
+    gate.resolve(undefined);
     expect((await first).ok).toBe(true);
     expect((await call(client, target, one, req('third'))).ok).toBe(true);
   });
@@ -304,9 +305,9 @@ describe('unary request/response', () => {
     for (const stopping of ['server', 'client'] as const) {
       const server = await f.node();
       const client = await f.node();
-      const entered = Promise.withResolvers<void>();
+      const entered = Promise.withResolvers<undefined>();
       await serve(server, echo, async (_r, ctx) => {
-        entered.resolve();
+        entered.resolve(undefined);
         await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
         return { text: '', n: 0, size: 0 };
       });

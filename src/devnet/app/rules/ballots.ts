@@ -71,7 +71,7 @@ function juryEligible(env: Env, e: ElectionRecord, nullifier: Uint8Array): R {
     : err({ kind: 'not-drawn-juror' });
 }
 
-export function ballot(env: Env, tx: TxOf<'ballot'>): R {
+export function ballot(env: Env, tx: TxOf<'ballot'>, signature: Uint8Array): R {
   const found = kioskForElection(env, tx.kioskId, tx.electionId);
   if (!found.ok) return found;
   const { kiosk, election } = found.value;
@@ -91,6 +91,7 @@ export function ballot(env: Env, tx: TxOf<'ballot'>): R {
     kioskId: tx.kioskId,
     nullifier: tx.nullifier,
     ballotId: tx.ballotId,
+    signature,
     kiosk,
   });
   if (!v.ok) return err({ kind: 'ballot-invalid', reason: v.error.kind });

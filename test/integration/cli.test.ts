@@ -1,0 +1,76 @@
+// The commands a person or a parent process actually runs, as child processes.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+function start(args: string[]): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, DISPLAY: '', WAYLAND_DISPLAY: '' },
+  });
+  children.push(child);
+  return child;
+}
+
+function firstLineMatching(child: ChildProcess, re: RegExp): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.on('line', (line) => {
+      const m = re.exec(line);
+      if (m) {
+        rl.close();
+        resolve(m);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before printing ${re}`)));
+  });
+}
+
+async function rpc(origin: string, token: string, method: string, body: unknown) {
+  const res = await fetch(`${origin}/rpc/${method}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  return (await res.json()) as { ok: boolean; value?: Record<string, unknown> };
+}
+
+describe('veche-kiosk CLI', () => {
+  it('demo --headless prints the URL, serves the dock, and stops cleanly on SIGINT', async () => {
+    const child = start(['demo', '--headless', '--transport', 'mock']);
+    const m = await firstLineMatching(child, /(http:\/\/127\.0\.0\.1:\d+)\/#token=([\w-]+)/);
+    const [, origin, token] = m as unknown as [string, string, string];
+    const hello = await rpc(origin, token, 'system.hello', {});
+    expect(hello.ok).toBe(true);
+    expect(hello.value?.['devDock']).toBe(true);
+    child.kill('SIGINT');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+  });
+
+  it('serve --simulated announces origin and token as one JSON line, without a dock', async () => {
+    const child = start(['serve', '--simulated', '--transport', 'mock']);
+    const m = await firstLineMatching(child, /^\{.*"veche-host-ready".*\}$/);
+    const msg = JSON.parse(m[0]) as { type: string; origin: string; token: string };
+    expect(msg.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const hello = await rpc(msg.origin, msg.token, 'system.hello', {});
+    expect(hello.value?.['devDock']).toBe(false);
+    const dock = await rpc(msg.origin, msg.token, 'dock.insertCard', { personId: 'lutsevich-td1' });
+    expect(dock.ok).toBe(false);
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+  });
+
+  it('rejects an unknown command with usage and exit code 2', async () => {
+    const child = start(['frobnicate']);
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(2);
+  });
+});

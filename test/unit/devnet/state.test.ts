@@ -1,0 +1,238 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { AppState, Overlay, type Tx } from '../../../src/devnet/app/index.js';
+import { compareBytes } from '../../../src/protocol/bytes.js';
+import { encodeCanonical, type Canonical } from '../../../src/protocol/encoding.js';
+import { toHex } from '../../../src/protocol/hash.js';
+import { buildStateTree } from '../../../src/protocol/state-tree.js';
+import {
+  ballotTx,
+  bytes32,
+  cert,
+  Chain,
+  DAY,
+  electionBody,
+  expectOk,
+  signer,
+  withUnit,
+} from './harness.js';
+
+describe('AppState', () => {
+  it('is immutable: apply returns a new state and leaves the old one as it was', () => {
+    const a = AppState.empty().apply(
+      new Map<string, Canonical>([
+        ['kiosk/1', { n: 1 }],
+        ['roll/x/00', { addedAt: 1 }],
+      ]),
+    );
+    const b = a.apply(
+      new Map([
+        ['kiosk/1', null],
+        ['kiosk/2', { n: 2 }],
+      ]),
+    );
+    expect([a.get('kiosk/1'), a.get('kiosk/2'), a.size]).toEqual([{ n: 1 }, undefined, 2]);
+    expect([b.get('kiosk/1'), b.get('kiosk/2'), b.size]).toEqual([undefined, { n: 2 }, 2]);
+    expect(b.get('roll/x/00')).toEqual({ addedAt: 1 });
+  });
+
+  it('leaves are sorted by UTF-8 key bytes with canonical values; appHash is the state tree root', () => {
+    const s = AppState.empty().apply(
+      new Map<string, { v: number }>([
+        ['roll/b/01', { v: 3 }],
+        ['election/e-10', { v: 1 }],
+        ['election/e-2', { v: 2 }],
+        ['candidate/Z', { v: 4 }],
+        ['candidate/a', { v: 5 }],
+      ]),
+    );
+    const leaves = s.leaves();
+    const keys = leaves.map((l) => l.key);
+    expect(keys).toEqual([...keys].sort((x, y) => compareBytes(utf8ToBytes(x), utf8ToBytes(y))));
+    expect(keys).toEqual([
+      'candidate/Z',
+      'candidate/a',
+      'election/e-10',
+      'election/e-2',
+      'roll/b/01',
+    ]);
+    expect(leaves[0]?.value).toEqual(encodeCanonical({ v: 4 }));
+    expect(toHex(s.appHash())).toBe(toHex(buildStateTree(leaves).root));
+    expect(toHex(s.appHash())).not.toBe(
+      toHex(s.apply(new Map([['roll/b/01', { v: 4 }]])).appHash()),
+    );
+  });
+
+  it('an overlay reads through, hides deletions, lists merged entries in order, and never writes its base', () => {
+    const base = AppState.empty().apply(
+      new Map([
+        ['jury/a', 1],
+        ['jury/c', 3],
+      ]),
+    );
+    const o = new Overlay(base);
+    o.put('jury/b', 2);
+    o.delete('jury/c');
+    expect([o.get('jury/a'), o.get('jury/b'), o.get('jury/c')]).toEqual([1, 2, undefined]);
+    expect(o.list('jury/')).toEqual([
+      ['jury/a', 1],
+      ['jury/b', 2],
+    ]);
+    expect(base.list('jury/')).toEqual([
+      ['jury/a', 1],
+      ['jury/c', 3],
+    ]);
+    expect(base.apply(o.diff()).list('jury/')).toEqual([
+      ['jury/a', 1],
+      ['jury/b', 2],
+    ]);
+  });
+});
+
+// A small language of operations; each becomes a transaction or an empty block in time.
+type Op =
+  | { t: 'voter'; i: number }
+  | { t: 'ballot'; voter: number; salt: number }
+  | { t: 'juror'; i: number }
+  | { t: 'jury'; size: number }
+  | { t: 'head'; seq: number }
+  | { t: 'kiosk'; i: number }
+  | { t: 'revoke'; i: number }
+  | { t: 'later'; hours: number };
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ t: fc.constant('voter' as const), i: fc.nat(6) }),
+  fc.record({ t: fc.constant('ballot' as const), voter: fc.nat(6), salt: fc.nat(2) }),
+  fc.record({ t: fc.constant('juror' as const), i: fc.nat(6) }),
+  fc.record({ t: fc.constant('jury' as const), size: fc.integer({ min: 1, max: 4 }) }),
+  fc.record({ t: fc.constant('head' as const), seq: fc.nat(5) }),
+  fc.record({ t: fc.constant('kiosk' as const), i: fc.nat(2) }),
+  fc.record({ t: fc.constant('revoke' as const), i: fc.nat(2) }),
+  fc.record({ t: fc.constant('later' as const), hours: fc.nat(30) }),
+);
+
+/** Runs the script on a fresh chain; returns the leaves as hex pairs and every outcome. */
+function run(blocks: Op[][]) {
+  const chain = new Chain();
+  const { kiosk, kioskId } = withUnit(chain, 'village', { juryLookback: 2 });
+  expectOk(
+    chain.one(
+      chain.auth({
+        kind: 'candidate-register',
+        personId: 'olga',
+        unit: 'village',
+        name: 'O',
+        certificate: cert(chain.timeS + 9 * DAY),
+        promises: [],
+      }),
+    ),
+  );
+  expectOk(
+    chain.one(
+      chain.auth(
+        electionBody(
+          chain,
+          'e1',
+          'village',
+          { kind: 'general' },
+          { opens: chain.timeS, closes: chain.timeS + DAY },
+        ),
+      ),
+    ),
+  );
+  const outcomes: unknown[] = [];
+  let bill = 0;
+  for (const ops of blocks) {
+    const txs: Tx[] = [];
+    let at: number | undefined;
+    for (const op of ops) {
+      switch (op.t) {
+        case 'voter':
+          txs.push(
+            chain.auth({ kind: 'roll-add', unit: 'village', entries: [bytes32(`v${op.i}`)] }),
+          );
+          break;
+        case 'ballot':
+          txs.push(ballotTx('e1', kioskId, kiosk, bytes32(`n${op.voter}`), String(op.salt)));
+          break;
+        case 'juror':
+          txs.push(
+            chain.auth({
+              kind: 'juror-qualify',
+              unit: 'village',
+              entry: bytes32(`v${op.i}`),
+              legal: cert(chain.timeS + DAY),
+              political: cert(chain.timeS + DAY),
+            }),
+          );
+          break;
+        case 'jury':
+          txs.push(
+            chain.auth({
+              kind: 'jury-draw',
+              billId: `bill-${bill++}`,
+              unit: 'village',
+              size: op.size,
+            }),
+          );
+          break;
+        case 'head':
+          txs.push(
+            chain.signed(
+              { kind: 'chain-head', kioskId, kioskSeq: op.seq, head: bytes32(`h${op.seq}`) },
+              kiosk,
+            ),
+          );
+          break;
+        case 'kiosk':
+          txs.push(
+            chain.auth({
+              kind: 'kiosk-register',
+              kioskId: `k${op.i}`,
+              unit: 'village',
+              publicKey: signer(`k${op.i}`).publicKey,
+              pollingPlace: 'p',
+            }),
+          );
+          break;
+        case 'revoke':
+          txs.push(chain.auth({ kind: 'kiosk-revoke', kioskId: `k${op.i}` }));
+          break;
+        case 'later':
+          at = chain.timeS + op.hours * 3600;
+          break;
+      }
+    }
+    outcomes.push(chain.block(txs, at).outcomes);
+  }
+  return {
+    leaves: chain.state.leaves().map((l) => [l.key, toHex(l.value)]),
+    appHash: toHex(chain.state.appHash()),
+    outcomes,
+  };
+}
+
+describe('determinism', () => {
+  it('the same blocks applied to two fresh states give identical sorted leaves and appHash', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(opArb, { maxLength: 6 }), { minLength: 1, maxLength: 8 }),
+        (blocks) => {
+          const a = run(blocks);
+          const b = run(blocks);
+          expect(b.leaves).toEqual(a.leaves);
+          expect(b.appHash).toBe(a.appHash);
+          expect(b.outcomes).toEqual(a.outcomes);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('the history matters: different blocks give a different appHash', () => {
+    const a = run([[{ t: 'voter', i: 1 }]]);
+    const b = run([[{ t: 'voter', i: 2 }]]);
+    expect(a.appHash).not.toBe(b.appHash);
+  });
+});
