@@ -208,12 +208,16 @@ export async function callStream<Req extends Canonical, Res extends Canonical>(
     const reader = new FrameReader(s, protocol.maxResponseBytes, d.signal);
     const writer = new FrameWriter(s);
     let writingDone = false;
+    const failed = Promise.withResolvers<undefined>();
     const fail = (e: NetError): void => {
       if (failure !== undefined) return;
       failure = e;
       writer.discard();
       s.abort(new Error(`callStream failed: ${e.kind}`));
+      failed.resolve(undefined);
     };
+    // The deadline must also end a write loop that is waiting on a stalled async source.
+    d.signal.addEventListener('abort', () => fail(d.error()), { once: true });
 
     const writing = async (): Promise<void> => {
       for await (const request of requests) {
@@ -242,9 +246,10 @@ export async function callStream<Req extends Canonical, Res extends Canonical>(
         result.sent++;
       }
       if (failure !== undefined) return;
+      // Set before end(): the peer may answer and close as soon as our FIN is out.
+      writingDone = true;
       const ended = await writer.end(d.signal);
       if (!ended.ok) return fail(writeErrorToNet(ended.error, d));
-      writingDone = true;
     };
 
     const reading = async (): Promise<void> => {
@@ -288,11 +293,16 @@ export async function callStream<Req extends Canonical, Res extends Canonical>(
     };
 
     await Promise.all([
-      writing().catch((e: unknown) => {
-        // The caller's async iterable threw: a bug on the caller's side, rethrown below.
-        thrown ??= { e };
-        fail({ kind: 'aborted' });
-      }),
+      // A failure ends the exchange even while the source is still awaited; that pending
+      // next() is abandoned.
+      Promise.race([
+        writing().catch((e: unknown) => {
+          // The caller's async iterable threw: a bug on the caller's side, rethrown below.
+          thrown ??= { e };
+          fail({ kind: 'aborted' });
+        }),
+        failed.promise,
+      ]),
       reading(),
     ]);
   } finally {

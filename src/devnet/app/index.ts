@@ -19,5 +19,13 @@ export { rankCandidates } from './rules/elections.js';
 export { calledElectionId } from './rules/recall.js';
 export { isOnRoll } from './rules/registry.js';
 export * from './schemas.js';
-export { AppState, Overlay, read, readAll, type Diff, type StateView } from './state.js';
+export {
+  AppState,
+  compareKeys,
+  Overlay,
+  read,
+  readAll,
+  type Diff,
+  type StateView,
+} from './state.js';
 export * from './tx.js';

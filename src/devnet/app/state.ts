@@ -5,7 +5,8 @@
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { compareBytes } from '../../protocol/bytes.js';
 import { encodeCanonical, type Canonical } from '../../protocol/encoding.js';
-import { buildStateTree, type StateEntry } from '../../protocol/state-tree.js';
+import { leafHash, rootFromLeafHashes } from '../../protocol/merkle.js';
+import { encodeStateLeaf, type StateEntry } from '../../protocol/state-tree.js';
 import { familyOf } from './keys.js';
 
 /** A write set: null deletes the key. */
@@ -17,28 +18,60 @@ export interface StateView {
   list(prefix: string): [string, Canonical][];
 }
 
-// Leaf bytes are re-read every block for appHash; values are never mutated after they are
-// written (every write stores a fresh object), so caching by identity is safe.
-const encoded = new WeakMap<object, Uint8Array>();
-function encodeValue(v: Canonical): Uint8Array {
-  if (v === null || typeof v !== 'object') return encodeCanonical(v);
-  let b = encoded.get(v);
-  if (b === undefined) {
-    b = encodeCanonical(v);
-    encoded.set(v, b);
+/**
+ * Key order of the state tree: the keys' UTF-8 bytes. For code units below the surrogate
+ * range, UTF-16 order equals code-point order equals UTF-8 byte order, so the common case
+ * (every key this app writes is ASCII) compares without encoding; anything else falls back
+ * to the bytes.
+ */
+export function compareKeys(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(i);
+    if (ca === cb) continue;
+    if (ca < 0xd800 && cb < 0xd800) return ca - cb;
+    return compareBytes(utf8ToBytes(a), utf8ToBytes(b));
   }
-  return b;
+  return a.length - b.length;
 }
 
-/**
- * Sorts entries by the UTF-8 bytes of their keys (the state tree's order). Keys are encoded
- * once, not per comparison: appHash sorts every key of the state each block.
- */
 function sortByKey<V>(entries: [string, V][]): [string, V][] {
-  return entries
-    .map((e) => ({ e, b: utf8ToBytes(e[0]) }))
-    .sort((x, y) => compareBytes(x.b, y.b))
-    .map((x) => x.e);
+  return entries.sort((x, y) => compareKeys(x[0], y[0]));
+}
+
+interface Leaf {
+  readonly key: string;
+  readonly value: Uint8Array;
+  readonly hash: Uint8Array;
+}
+
+// appHash is recomputed every block over the whole state, but only a few values change per
+// block. Values are never mutated once written (every write stores a fresh object), so a
+// leaf (canonical bytes and leaf hash) is cached by the value's identity, and a family's
+// sorted leaves by the family map's identity (a family map is replaced whenever it changes).
+const leafCache = new WeakMap<object, Leaf>();
+const familyCache = new WeakMap<ReadonlyMap<string, Canonical>, readonly Leaf[]>();
+
+function leafOf(key: string, v: Canonical): Leaf {
+  const cacheable = v !== null && typeof v === 'object';
+  if (cacheable) {
+    const hit = leafCache.get(v);
+    if (hit !== undefined) return hit;
+  }
+  const value = encodeCanonical(v);
+  const leaf = { key, value, hash: leafHash(encodeStateLeaf(key, value)) };
+  if (cacheable) leafCache.set(v, leaf);
+  return leaf;
+}
+
+function familyLeaves(fam: ReadonlyMap<string, Canonical>): readonly Leaf[] {
+  let leaves = familyCache.get(fam);
+  if (leaves === undefined) {
+    leaves = sortByKey([...fam]).map(([k, v]) => leafOf(k, v));
+    familyCache.set(fam, leaves);
+  }
+  return leaves;
 }
 
 export class AppState implements StateView {
@@ -74,6 +107,8 @@ export class AppState implements StateView {
     const next = new Map(this.families);
     const copied = new Set<string>();
     for (const [k, v] of diff) {
+      // The family ordering in sortedLeaves relies on every key being '<family>/…'.
+      if (!k.includes('/')) throw new TypeError(`state key ${k} has no family`);
       const f = familyOf(k);
       if (!copied.has(f)) {
         next.set(f, new Map(this.families.get(f)));
@@ -89,14 +124,28 @@ export class AppState implements StateView {
 
   /** The appHash leaves: (key, canonical value bytes), sorted by the key's UTF-8 bytes. */
   leaves(): StateEntry[] {
-    const all: [string, Canonical][] = [];
-    for (const f of this.families.values()) for (const e of f) all.push(e);
-    return sortByKey(all).map(([key, v]) => ({ key, value: encodeValue(v) }));
+    return this.sortedLeaves().map(({ key, value }) => ({ key, value }));
   }
 
-  /** RFC 6962 root of the keyed state tree (src/protocol/state-tree.ts) over leaves(). */
+  /**
+   * The root of the keyed state tree (src/protocol/state-tree.ts) over leaves(): equal to
+   * buildStateTree(leaves()).root (a test checks), computed from cached leaf hashes.
+   */
   appHash(): Uint8Array {
-    return buildStateTree(this.leaves()).root;
+    return rootFromLeafHashes(this.sortedLeaves().map((l) => l.hash));
+  }
+
+  // Every key of a family starts with '<family>/', so ordering the families by that prefix
+  // and concatenating their sorted leaves gives the order of all keys.
+  private sortedLeaves(): Leaf[] {
+    const names = [...this.families.keys()].sort((a, b) => compareKeys(`${a}/`, `${b}/`));
+    const out: Leaf[] = [];
+    for (const name of names) {
+      for (const leaf of familyLeaves(this.families.get(name) as ReadonlyMap<string, Canonical>)) {
+        out.push(leaf);
+      }
+    }
+    return out;
   }
 }
 

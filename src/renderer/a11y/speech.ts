@@ -84,15 +84,27 @@ export function browserSpeechEngine(host: SpeechHost): SpeechEngine {
     speak(u) {
       const voice = pickVoice(synth.getVoices(), u.language);
       if (voice === null) return false;
-      const utterance = new Utter(u.text);
-      utterance.voice = voice;
-      utterance.lang = voice.lang;
-      utterance.volume = u.volume;
-      utterance.rate = u.rate;
-      synth.speak(utterance);
-      return true;
+      try {
+        const utterance = new Utter(u.text);
+        utterance.voice = voice;
+        utterance.lang = voice.lang;
+        utterance.volume = u.volume;
+        utterance.rate = u.rate;
+        synth.speak(utterance);
+        return true;
+      } catch (e) {
+        // A broken synthesiser must never break voting: guidance goes quiet instead.
+        console.warn('speech failed', e);
+        return false;
+      }
     },
-    cancel: () => synth.cancel(),
+    cancel() {
+      try {
+        synth.cancel();
+      } catch {
+        // Nothing to stop.
+      }
+    },
     onVoicesChanged(listener) {
       synth.addEventListener('voiceschanged', listener);
       return () => synth.removeEventListener('voiceschanged', listener);

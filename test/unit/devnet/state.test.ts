@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
-import { AppState, Overlay, type Tx } from '../../../src/devnet/app/index.js';
+import { AppState, compareKeys, Overlay, type Tx } from '../../../src/devnet/app/index.js';
 import { compareBytes } from '../../../src/protocol/bytes.js';
 import { encodeCanonical, type Canonical } from '../../../src/protocol/encoding.js';
 import { toHex } from '../../../src/protocol/hash.js';
@@ -62,6 +62,41 @@ describe('AppState', () => {
     expect(toHex(s.appHash())).not.toBe(
       toHex(s.apply(new Map([['roll/b/01', { v: 4 }]])).appHash()),
     );
+  });
+
+  it('for any keys (prefix families, non-ASCII, astral) the order is UTF-8 bytes and appHash is the state-tree root', () => {
+    const keyArb = fc
+      .tuple(
+        fc.constantFrom('a', 'a.b', 'a-', 'ab', 'ballot', 'ballots', 'b', 'é'),
+        fc.string({ unit: 'binary', maxLength: 6 }),
+      )
+      .map(([f, rest]) => `${f}/${rest}`);
+    fc.assert(
+      fc.property(fc.uniqueArray(keyArb, { maxLength: 30 }), fc.nat(), (keys, salt) => {
+        const s = AppState.empty().apply(new Map(keys.map((k, i) => [k, { i, salt }])));
+        const leaves = s.leaves();
+        const bytes = leaves.map((l) => utf8ToBytes(l.key));
+        bytes.forEach(
+          (b, i) => i === 0 || expect(compareBytes(bytes[i - 1] as Uint8Array, b)).toBeLessThan(0),
+        );
+        expect(leaves).toHaveLength(keys.length);
+        expect(toHex(s.appHash())).toBe(toHex(buildStateTree(leaves).root));
+      }),
+      { numRuns: 200 },
+    );
+    // One value object under two keys: each key gets its own leaf.
+    const shared = { same: 1 };
+    const twice = AppState.empty().apply(
+      new Map([
+        ['a/1', shared],
+        ['a/2', shared],
+      ]),
+    );
+    expect(twice.leaves().map((l) => l.key)).toEqual(['a/1', 'a/2']);
+    expect(toHex(twice.appHash())).toBe(toHex(buildStateTree(twice.leaves()).root));
+    // UTF-16 order would put the astral character first.
+    expect(compareKeys('x/\u{1F600}', 'x/\uFFFD')).toBeGreaterThan(0);
+    expect(() => AppState.empty().apply(new Map([['nofamily', 1]]))).toThrow(/no family/);
   });
 
   it('an overlay reads through, hides deletions, lists merged entries in order, and never writes its base', () => {

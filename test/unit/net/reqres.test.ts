@@ -207,6 +207,34 @@ describe('unary request/response', () => {
     expect(handlerSignal.aborted).toBe(true);
   });
 
+  it('resets a peer that opens a stream and stays silent, on the server clock', async () => {
+    const clock = new ManualClock();
+    const server = await f.node({ clock });
+    const client = await f.node();
+    let calls = 0;
+    const svc = await serve(
+      server,
+      echo,
+      () => {
+        calls++;
+        return { text: '', n: 0, size: 0 };
+      },
+      { readTimeoutMs: 3_000 },
+    );
+    const { multiaddr } = await import('@multiformats/multiaddr');
+    const stream = await client.libp2p.dialProtocol(multiaddr(addr(server)), echo.id);
+    // Half a frame, then silence.
+    stream.send(new Uint8Array([20, 1, 2]));
+    const out = drain(stream);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    clock.advance(2_999);
+    expect(svc.stats.rejected.timeout).toBe(0);
+    clock.advance(1);
+    expect((await out).reset).toBe(true);
+    expect(svc.stats.rejected.timeout).toBe(1);
+    expect(calls).toBe(0);
+  });
+
   it("returns 'aborted' when the caller's own signal fires", async () => {
     const { server, client, target } = await pair();
     await serve(
@@ -379,6 +407,31 @@ describe('streaming request/response', () => {
       ok: true,
       value: { sent: 50, received: 1, responses: [{ i: 50, ok: true }] },
     });
+  });
+
+  it('times out a stream whose async request source stalls', async () => {
+    const clock = new ManualClock();
+    const server = await f.node();
+    const client = await f.node({ clock });
+    await serveStream(server, bulk, async function* (requests) {
+      for await (const r of requests) yield { i: r.i, ok: true };
+    });
+    const stalled = Promise.withResolvers<undefined>();
+    async function* source() {
+      yield { i: 0, payload: new Uint8Array(1) };
+      await stalled.promise; // never resolves within the test
+      yield { i: 1, payload: new Uint8Array(1) };
+    }
+    const responses: number[] = [];
+    const pending = callStream(client, addr(server), bulk, source(), {
+      timeoutMs: 5_000,
+      onResponse: (r) => {
+        responses.push(r.i);
+      },
+    });
+    await expect.poll(() => responses).toEqual([0]);
+    clock.advance(5_000);
+    expect(await pending).toEqual({ ok: false, error: { kind: 'timeout', ms: 5_000 } });
   });
 
   it('ends the exchange with an error when the peer exceeds the message count', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeCanonical } from '../../../src/protocol/encoding.js';
 import { EVENTS } from '../../../src/shared/events.js';
+import { memoryLogger } from '../../../src/shared/log.js';
 import { AUDIT_DETAILS } from '../../../src/store/audit-catalogue.js';
 import { auditEntryHash, AUDIT_GENESIS } from '../../../src/store/audit.js';
 import { openTestStore, STAFF, tempDir } from './fixtures.js';
@@ -88,7 +89,8 @@ describe('audit log', () => {
     const raw = new Database(join(t.dir, 'kiosk.db'));
     raw.exec('DROP TRIGGER audit_no_delete; DELETE FROM audit_log WHERE seq >= 4');
     raw.close();
-    store = openTestStore(t.dir);
+    const logger = memoryLogger();
+    store = openTestStore(t.dir, { logger });
     expect(anchor.seq).toBe(6);
     expect(store.audit.verify()).toMatchObject({ ok: true, entries: 3 });
     expect(store.audit.verify(anchor)).toEqual({
@@ -96,6 +98,12 @@ describe('audit log', () => {
       firstBadSeq: 4,
       fault: 'anchor-mismatch',
     });
+    expect(logger.lines.map((l) => [l['event'], l['firstBadSeq'] ?? l['entries']])).toEqual(
+      expect.arrayContaining([
+        [EVENTS.auditVerifyOk, 3],
+        [EVENTS.auditVerifyFailed, 4],
+      ]),
+    );
   });
 });
 
