@@ -57,7 +57,7 @@ function leafOf(key: string, v: Canonical): Leaf {
   const cacheable = v !== null && typeof v === 'object';
   if (cacheable) {
     const hit = leafCache.get(v);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined && hit.key === key) return hit;
   }
   const value = encodeCanonical(v);
   const leaf = { key, value, hash: leafHash(encodeStateLeaf(key, value)) };
