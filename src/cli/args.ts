@@ -16,6 +16,8 @@ export function hostArgs(argv: string[]) {
       kiosk: { type: 'boolean', default: false },
       simulated: { type: 'boolean', default: false },
       transport: { type: 'string', default: 'pty' },
+      'state-dir': { type: 'string' },
+      'ready-file': { type: 'string' },
     },
     strict: true,
   }).values;

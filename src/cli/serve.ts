@@ -1,9 +1,13 @@
 // `veche-kiosk serve`: the host alone. The Electron shell (utilityProcess) and the appliance's
-// systemd unit start it this way; the parent learns origin and token from the ready message.
+// systemd unit start it this way; the parent learns origin and token from the ready message
+// (or, under systemd, from the ready file). See docs/appliance.md §3–4.
+import { mkdirSync } from 'node:fs';
 import { createHost } from '../main/host.js';
 import { openSimulatedDevices } from '../main/devices.js';
 import { rendererDir } from '../main/paths.js';
 import { announceReady } from '../main/ready.js';
+import { removeReadyFile, writeReadyFile } from '../main/ready-file.js';
+import { createSdNotifier, eventLoopResponsive } from '../main/sd-notify.js';
 import { systemClock } from '../shared/clock.js';
 import { createLogger } from '../shared/log.js';
 import { hostArgs, parsePort, untilSignal } from './args.js';
@@ -21,8 +25,11 @@ export async function runServe(argv: string[]): Promise<number> {
     console.error('serve: the renderer is not built; run `npm run build` first');
     return 1;
   }
+  const stateDir = args['state-dir'];
+  if (stateDir !== undefined) mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const clock = systemClock();
   const logger = createLogger();
+  const notify = createSdNotifier({ env: process.env, pid: process.pid, clock });
   const sim = await openSimulatedDevices({
     clock,
     logger,
@@ -36,8 +43,17 @@ export async function runServe(argv: string[]): Promise<number> {
     rendererDir: dir,
     ...(port !== undefined ? { port } : {}),
   });
-  announceReady({ type: 'veche-host-ready', origin: host.origin, token: host.token });
+  const ready = { type: 'veche-host-ready' as const, origin: host.origin, token: host.token };
+  const readyFile = args['ready-file'];
+  if (readyFile !== undefined) writeReadyFile(readyFile, ready);
+  announceReady(ready);
+  await notify.ready(`listening on ${host.origin.replace('http://', '')}`);
+  const stopWatchdog = notify.startWatchdog(() => eventLoopResponsive());
+
   await untilSignal();
+  await notify.stopping();
+  stopWatchdog();
+  if (readyFile !== undefined) removeReadyFile(readyFile);
   await host.close();
   await sim.close();
   return 0;

@@ -1,6 +1,9 @@
 // The commands a person or a parent process actually runs, as child processes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -55,9 +58,12 @@ describe('veche-kiosk CLI', () => {
   });
 
   it('serve --simulated announces origin and token as one JSON line, without a dock', async () => {
-    const child = start(['serve', '--simulated', '--transport', 'mock']);
+    const dir = mkdtempSync(join(tmpdir(), 'veche-run-'));
+    const readyFile = join(dir, 'ready.json');
+    const child = start(['serve', '--simulated', '--transport', 'mock', '--ready-file', readyFile]);
     const m = await firstLineMatching(child, /^\{.*"veche-host-ready".*\}$/);
     const msg = JSON.parse(m[0]) as { type: string; origin: string; token: string };
+    expect(JSON.parse(readFileSync(readyFile, 'utf8'))).toEqual(msg);
     expect(msg.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const hello = await rpc(msg.origin, msg.token, 'system.hello', {});
     expect(hello.value?.['devDock']).toBe(false);
@@ -66,6 +72,7 @@ describe('veche-kiosk CLI', () => {
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(0);
+    expect(existsSync(readyFile)).toBe(false);
   });
 
   it('rejects an unknown command with usage and exit code 2', async () => {

@@ -21,6 +21,12 @@ export interface BallotClaim {
 
 export interface AppDeps {
   /**
+   * At election-create: the opaque definition and guardian key load (guardian proofs
+   * verify) and agree with the record (id, unit, window, styles). Without this an election
+   * could be created that no ballot can ever satisfy.
+   */
+  verifyElection(election: ElectionRecord): Result<void, VerifierError>;
+  /**
    * Envelope bytes against the election: schema, style, proofs, confirmation code, and that
    * electionId / kioskId / nullifier inside equal the claim. The kiosk signature over the
    * envelope is already checked by the app.
@@ -30,11 +36,14 @@ export interface AppDeps {
     election: ElectionRecord,
     claim: BallotClaim,
   ): Result<void, VerifierError>;
-  /** A challenge reveal (signature already checked by the app) names that ballot and opens it. */
+  /**
+   * A challenge: the reveal (signature already checked by the app) names that ballot, and
+   * its nonces open the envelope (whose hash the app checked is ballotId).
+   */
   verifyChallenge(
     reveal: Uint8Array,
     election: ElectionRecord,
-    claim: { ballotId: Uint8Array; kiosk: KioskRecord },
+    claim: { ballotId: Uint8Array; envelope: Uint8Array; kiosk: KioskRecord },
   ): Result<void, VerifierError>;
   /**
    * Decryption proofs of a tally against the cast ballots the chain accepted (ids in key

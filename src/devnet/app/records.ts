@@ -138,7 +138,12 @@ export type DuplicateRecord = {
   height: number;
   firstBallotId: Uint8Array;
 };
-export type ChallengedRecord = { kioskId: string; height: number; reveal: Uint8Array };
+export type ChallengedRecord = {
+  kioskId: string;
+  height: number;
+  envelope: Uint8Array;
+  reveal: Uint8Array;
+};
 export type ChainHeadRecord = { kioskSeq: number; head: Uint8Array; height: number };
 
 export type JuryRecord = {

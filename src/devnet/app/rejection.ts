@@ -25,6 +25,7 @@ export type Rejection =
   | { kind: 'called-election-mismatch'; electionId: string }
   | { kind: 'unknown-election'; electionId: string }
   | { kind: 'window-in-past' }
+  | { kind: 'election-invalid'; reason: string }
   | { kind: 'unknown-official'; personId: string }
   | { kind: 'official-not-serving'; personId: string; status: string }
   | { kind: 'rating-poll-too-soon'; earliest: number }

@@ -143,6 +143,8 @@ export const ChallengeTxSchema = z.strictObject({
   electionId: IdSchema,
   kioskId: IdSchema,
   ballotId: Bytes32Schema,
+  /** The challenged envelope, published so anyone can open it with the revealed nonces. */
+  envelope: bytesSchema(undefined, MAX_ENVELOPE_BYTES),
   reveal: bytesSchema(undefined, MAX_ENVELOPE_BYTES),
 });
 

@@ -137,6 +137,18 @@ describe('recall', () => {
     expect(recall(chain).status).toBe('recovered');
   });
 
+  it('a recall overtaken by a regular election ends without calling another one', () => {
+    const { chain, u } = seated();
+    runRatingPoll(chain, u, 'poll-1', 'ivan', 1, 10);
+    const { endsAtS } = recall(chain);
+    runOfficeElection(chain, u, 'e-next', 'head', { olga: 5, ivan: 1 });
+    expect(official(chain).status).toBe('succeeded');
+    expect(official(chain, 'olga').status).toBe('serving');
+    const end = chain.block([], endsAtS);
+    expect(end.notices).toEqual([]);
+    expect(recall(chain)).toMatchObject({ status: 'failed', calledElection: null });
+  });
+
   it('exactly the recall threshold does not start a recall', () => {
     const { chain, u } = seated();
     runRatingPoll(chain, u, 'poll-1', 'ivan', 2, 10);

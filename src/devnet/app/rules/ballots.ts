@@ -145,15 +145,23 @@ export function challenge(env: Env, tx: TxOf<'ballot-challenge'>): R {
   if (election.status === 'called') {
     return err({ kind: 'outside-window', now: env.nowS, opens: null, closes: null });
   }
+  if (!equalBytes(taggedHash(TAG.ballotId, tx.envelope), tx.ballotId)) {
+    return err({ kind: 'ballot-id-mismatch' });
+  }
   if (env.s.get(key.ballot(tx.electionId, tx.ballotId)) !== undefined)
     return err({ kind: 'already-cast' });
   if (env.s.get(key.challenged(tx.electionId, tx.ballotId)) !== undefined)
     return err({ kind: 'already-challenged' });
-  const v = env.deps.verifyChallenge(tx.reveal, election, { ballotId: tx.ballotId, kiosk });
+  const v = env.deps.verifyChallenge(tx.reveal, election, {
+    ballotId: tx.ballotId,
+    envelope: tx.envelope,
+    kiosk,
+  });
   if (!v.ok) return err({ kind: 'challenge-invalid', reason: v.error.kind });
   env.s.put(key.challenged(tx.electionId, tx.ballotId), {
     kioskId: tx.kioskId,
     height: env.block.height,
+    envelope: tx.envelope,
     reveal: tx.reveal,
   } satisfies ChallengedRecord);
   env.s.put(key.election(election.electionId), {

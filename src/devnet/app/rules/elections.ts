@@ -106,6 +106,8 @@ export function electionCreate(env: Env, tx: TxOf<'election-create'>): R {
     closedAt: null,
     result: null,
   };
+  const valid = env.deps.verifyElection(rec);
+  if (!valid.ok) return err({ kind: 'election-invalid', reason: valid.error.kind });
   env.s.put(key.election(tx.electionId), rec);
   return ok(undefined);
 }
