@@ -114,6 +114,10 @@ export const DEVNET_EVENTS = {
   recallFailed: 'devnet.recall.failed',
   juryDrawn: 'devnet.jury.drawn',
   juryDrawFailed: 'devnet.jury.draw-failed',
+  roundTimeout: 'devnet.round.timeout',
+  proposalRefused: 'devnet.proposal.refused',
+  blocksSynced: 'devnet.sync.applied',
+  validatorSetChanged: 'devnet.validators.changed',
 } as const;
 
 export const EVENTS = {

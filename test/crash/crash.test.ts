@@ -81,121 +81,123 @@ describe('crash harness', () => {
     const t0 = performance.now();
 
     let next = standby(cmd, [dbPath, printerPath], env);
-    for (const delay of delays) {
-      const current = next;
-      const running = runAndKill(current, delay);
-      next = standby(cmd, [dbPath, printerPath], env);
-      const run = await running;
-      tally.kills++;
-      startTotal += run.openMs;
-      for (const line of run.lines) {
-        const [tag, ...rest] = line.split(' ');
-        if (tag === 'E') {
-          const seq = Number(rest[0]);
-          if (recorded.has(seq)) tally.duplicated++;
-          recorded.set(seq, rest[1] ?? '');
-          unchecked.push(seq);
-          tally.recorded++;
-          raise(floor, seq, 'queued');
-        } else if (tag === 'S') {
-          for (const item of rest) {
-            const [seq, state] = item.split(':');
-            raise(floor, Number(seq), state as OutboxState);
-            tally.transitionsReported++;
+    try {
+      for (const delay of delays) {
+        const current = next;
+        const running = runAndKill(current, delay);
+        next = standby(cmd, [dbPath, printerPath], env);
+        const run = await running;
+        tally.kills++;
+        startTotal += run.openMs;
+        for (const line of run.lines) {
+          const [tag, ...rest] = line.split(' ');
+          if (tag === 'E') {
+            const seq = Number(rest[0]);
+            if (recorded.has(seq)) tally.duplicated++;
+            recorded.set(seq, rest[1] ?? '');
+            unchecked.push(seq);
+            tally.recorded++;
+            raise(floor, seq, 'queued');
+          } else if (tag === 'S') {
+            for (const item of rest) {
+              const [seq, state] = item.split(':');
+              raise(floor, Number(seq), state as OutboxState);
+              tally.transitionsReported++;
+            }
+          } else if (tag !== 'R') {
+            throw new Error(`unexpected worker line: ${line}`);
           }
-        } else if (tag !== 'R') {
-          throw new Error(`unexpected worker line: ${line}`);
+        }
+
+        // Check a copy: opening and closing the original here would recover and checkpoint it,
+        // and the next child must instead face exactly what the kill left behind.
+        const copyPath = join(scratch.dir, 'check.db');
+        rmSync(`${copyPath}-wal`, { force: true });
+        copyFileSync(dbPath, copyPath);
+        if (existsSync(`${dbPath}-wal`)) copyFileSync(`${dbPath}-wal`, `${copyPath}-wal`);
+        const opened = openStore({
+          path: copyPath,
+          kioskId: 'kiosk-crash',
+          clock: new ManualClock(),
+        });
+        if (!opened.ok) throw new Error(`reopen failed: ${JSON.stringify(opened.error)}`);
+        const store = opened.value;
+        try {
+          expect(store.integrityCheck()).toEqual({ ok: true });
+          expect(store.chain.verify()).toMatchObject({ ok: true });
+          expect(store.audit.verify()).toMatchObject({ ok: true });
+          const db = storeDatabase(store);
+          const rows = db
+            .prepare<[], { kiosk_seq: number; id: string; state: OutboxState; code: string }>(
+              `SELECT o.kiosk_seq, lower(hex(o.ballot_id)) AS id, o.state, lower(hex(c.code)) AS code
+               FROM outbox o JOIN confirmation_chain c ON c.kiosk_seq = o.kiosk_seq`,
+            )
+            .all();
+          const bySeq = new Map(rows.map((r) => [r.kiosk_seq, r]));
+          const ids = new Map<string, number>();
+          for (const r of rows) ids.set(r.id, (ids.get(r.id) ?? 0) + 1);
+          tally.duplicated += [...ids.values()].filter((n) => n > 1).length;
+
+          // Recorded ballots: present once, same id, envelope bytes intact.
+          const envelope = db.prepare<[number], { envelope: Buffer }>(
+            'SELECT envelope FROM outbox WHERE kiosk_seq = ?',
+          );
+          for (const seq of unchecked.splice(0)) {
+            const row = bySeq.get(seq);
+            if (row === undefined || row.id !== recorded.get(seq)) continue; // counted below
+            const env = envelope.get(seq)?.envelope;
+            if (env === undefined || createHash('sha256').update(env).digest('hex') !== row.id)
+              tally.envelopeDamaged++;
+          }
+          for (const [seq, id] of recorded) if (bySeq.get(seq)?.id !== id) lostSeqs.add(seq);
+          tally.lost = lostSeqs.size;
+
+          // States only moved forward.
+          for (const r of rows) {
+            const before = floor.get(r.kiosk_seq);
+            if (before !== undefined && !reachable(before, r.state)) tally.backward++;
+            floor.set(r.kiosk_seq, r.state);
+          }
+
+          // Every printed receipt matches a row.
+          const printer = readFileSync(printerPath, 'utf8');
+          const fresh = printer.slice(printerOffset);
+          const complete = fresh.slice(0, fresh.lastIndexOf('\n') + 1);
+          printerOffset += complete.length;
+          for (const line of complete.split('\n').filter(Boolean)) {
+            const m = /^P (\d+) ([0-9a-f]{64}) ([0-9a-f]{64})$/.exec(line);
+            tally.printed++;
+            const row = m === null ? undefined : bySeq.get(Number(m[1]));
+            if (m === null || row === undefined || row.id !== m[2] || row.code !== m[3]) {
+              tally.unmatchedReceipts++;
+              continue;
+            }
+            if (printedSeqs.has(row.kiosk_seq)) tally.duplicated++;
+            printedSeqs.add(row.kiosk_seq);
+            if (!recorded.has(row.kiosk_seq)) tally.unmatchedReceipts++; // printed before "recorded"
+          }
+          if (tally.kills === kills) {
+            const summary = {
+              ...tally,
+              ballots: rows.length,
+              final: rows.filter((r) => r.state === 'final').length,
+              chain: 'ok',
+              audit: `ok (${store.audit.head().seq} entries)`,
+              seed,
+              worker: cmd.how,
+              meanOpenMs: Math.round(startTotal / kills),
+              seconds: Math.round((performance.now() - t0) / 100) / 10,
+            };
+            console.log(`crash invariants${label}: ${JSON.stringify(summary)}`);
+          }
+        } finally {
+          store.close();
         }
       }
-
-      // Check a copy: opening and closing the original here would recover and checkpoint it,
-      // and the next child must instead face exactly what the kill left behind.
-      const copyPath = join(scratch.dir, 'check.db');
-      rmSync(`${copyPath}-wal`, { force: true });
-      copyFileSync(dbPath, copyPath);
-      if (existsSync(`${dbPath}-wal`)) copyFileSync(`${dbPath}-wal`, `${copyPath}-wal`);
-      const opened = openStore({
-        path: copyPath,
-        kioskId: 'kiosk-crash',
-        clock: new ManualClock(),
-      });
-      if (!opened.ok) throw new Error(`reopen failed: ${JSON.stringify(opened.error)}`);
-      const store = opened.value;
-      try {
-        expect(store.integrityCheck()).toEqual({ ok: true });
-        expect(store.chain.verify()).toMatchObject({ ok: true });
-        expect(store.audit.verify()).toMatchObject({ ok: true });
-        const db = storeDatabase(store);
-        const rows = db
-          .prepare<[], { kiosk_seq: number; id: string; state: OutboxState; code: string }>(
-            `SELECT o.kiosk_seq, lower(hex(o.ballot_id)) AS id, o.state, lower(hex(c.code)) AS code
-             FROM outbox o JOIN confirmation_chain c ON c.kiosk_seq = o.kiosk_seq`,
-          )
-          .all();
-        const bySeq = new Map(rows.map((r) => [r.kiosk_seq, r]));
-        const ids = new Map<string, number>();
-        for (const r of rows) ids.set(r.id, (ids.get(r.id) ?? 0) + 1);
-        tally.duplicated += [...ids.values()].filter((n) => n > 1).length;
-
-        // Recorded ballots: present once, same id, envelope bytes intact.
-        const envelope = db.prepare<[number], { envelope: Buffer }>(
-          'SELECT envelope FROM outbox WHERE kiosk_seq = ?',
-        );
-        for (const seq of unchecked.splice(0)) {
-          const row = bySeq.get(seq);
-          if (row === undefined || row.id !== recorded.get(seq)) continue; // counted below
-          const env = envelope.get(seq)?.envelope;
-          if (env === undefined || createHash('sha256').update(env).digest('hex') !== row.id)
-            tally.envelopeDamaged++;
-        }
-        for (const [seq, id] of recorded) if (bySeq.get(seq)?.id !== id) lostSeqs.add(seq);
-        tally.lost = lostSeqs.size;
-
-        // States only moved forward.
-        for (const r of rows) {
-          const before = floor.get(r.kiosk_seq);
-          if (before !== undefined && !reachable(before, r.state)) tally.backward++;
-          floor.set(r.kiosk_seq, r.state);
-        }
-
-        // Every printed receipt matches a row.
-        const printer = readFileSync(printerPath, 'utf8');
-        const fresh = printer.slice(printerOffset);
-        const complete = fresh.slice(0, fresh.lastIndexOf('\n') + 1);
-        printerOffset += complete.length;
-        for (const line of complete.split('\n').filter(Boolean)) {
-          const m = /^P (\d+) ([0-9a-f]{64}) ([0-9a-f]{64})$/.exec(line);
-          tally.printed++;
-          const row = m === null ? undefined : bySeq.get(Number(m[1]));
-          if (m === null || row === undefined || row.id !== m[2] || row.code !== m[3]) {
-            tally.unmatchedReceipts++;
-            continue;
-          }
-          if (printedSeqs.has(row.kiosk_seq)) tally.duplicated++;
-          printedSeqs.add(row.kiosk_seq);
-          if (!recorded.has(row.kiosk_seq)) tally.unmatchedReceipts++; // printed before "recorded"
-        }
-        if (tally.kills === kills) {
-          const summary = {
-            ...tally,
-            ballots: rows.length,
-            final: rows.filter((r) => r.state === 'final').length,
-            chain: 'ok',
-            audit: `ok (${store.audit.head().seq} entries)`,
-            seed,
-            worker: cmd.how,
-            meanOpenMs: Math.round(startTotal / kills),
-            seconds: Math.round((performance.now() - t0) / 100) / 10,
-          };
-          console.log(`crash invariants${label}: ${JSON.stringify(summary)}`);
-        }
-      } finally {
-        store.close();
-      }
+    } finally {
+      await discard(next);
+      scratch.cleanup();
     }
-
-    await discard(next);
-    scratch.cleanup();
     return tally;
   }
 

@@ -40,11 +40,11 @@ interface Finding {
   nodes: string[];
 }
 
-const AXE_OPTIONS = {
+const AXE_OPTIONS: axeCore.RunOptions = {
   // WCAG 2.2 target size is off by default in axe; the kit promises far more than its 24 px.
   rules: { 'target-size': { enabled: true } },
   resultTypes: ['violations'],
-} as const;
+};
 
 function findings(violations: Result[], label: string): Finding[] {
   const all: Finding[] = violations.map((v) => ({
@@ -70,7 +70,7 @@ async function axeInPage(page: Page, label: string): Promise<Finding[]> {
   const violations = await page.evaluate(
     (options) =>
       (window as unknown as { axe: typeof axeCore }).axe
-        .run(document, options as unknown as axeCore.RunOptions)
+        .run(document, options)
         .then((r) => r.violations),
     AXE_OPTIONS,
   );

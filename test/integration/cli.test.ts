@@ -23,7 +23,9 @@ function start(args: string[]): ChildProcess {
 
 function firstLineMatching(child: ChildProcess, re: RegExp): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout! });
+    const stdout = child.stdout;
+    if (stdout === null) throw new Error('child has no stdout pipe');
+    const rl = createInterface({ input: stdout });
     rl.on('line', (line) => {
       const m = re.exec(line);
       if (m) {

@@ -19,7 +19,10 @@ export interface TestDevices {
   close(): Promise<void>;
 }
 
-export async function openTestDevices(clock: Clock, logger: Logger = silentLogger): Promise<TestDevices> {
+export async function openTestDevices(
+  clock: Clock,
+  logger: Logger = silentLogger,
+): Promise<TestDevices> {
   const sim = await openSimulatedDevices({ clock, logger, transport: 'pty' });
   return {
     ...sim,

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { key, signTx, type ElectionRecord, type TxOutcome } from '../../../src/devnet/app/index.js';
-import { encodeCanonical } from '../../../src/protocol/encoding.js';
 import { TAG, taggedHash } from '../../../src/protocol/hash.js';
 import {
   acceptingDeps,
   ballotTx,
   bytes32,
   Chain,
+  challengeTx,
   DAY,
   electionBody,
   envelope,
@@ -173,22 +173,16 @@ describe('ballot acceptance', () => {
 });
 
 describe('challenged ballots', () => {
-  const reveal = (ballotId: Uint8Array) => encodeCanonical({ ballotId });
-
   it('records a challenge, which is never counted and blocks the envelope from being cast', () => {
     const { chain, kiosk, kioskId } = setup();
     const tx = ballotTx('e1', kioskId, kiosk, bytes32('v'));
     if (tx.body.kind !== 'ballot') throw new Error();
     const id = tx.body.ballotId;
-    expectOk(
-      chain.one(
-        signTx(
-          { kind: 'ballot-challenge', electionId: 'e1', kioskId, ballotId: id, reveal: reveal(id) },
-          kiosk,
-        ),
-      ),
-    );
-    expect(chain.get(key.challenged('e1', id))).toMatchObject({ kioskId });
+    expectOk(chain.one(challengeTx('e1', kioskId, kiosk, tx.body.envelope)));
+    expect(chain.get(key.challenged('e1', id))).toMatchObject({
+      kioskId,
+      envelope: tx.body.envelope,
+    });
     expectRejected(chain.one(tx), 'ballot-challenged');
     const e = chain.get<ElectionRecord>(key.election('e1'));
     expect([e.cast, e.challenged]).toEqual([0, 1]);
@@ -196,58 +190,34 @@ describe('challenged ballots', () => {
     expectOk(chain.one(ballotTx('e1', kioskId, kiosk, bytes32('v'), 'second try')));
   });
 
-  it('rejects a challenge of a cast ballot, a repeated challenge, a bad reveal and a wrong signer', () => {
+  it('rejects a challenge of a cast ballot, a repeat, a bad reveal, a wrong ballotId and a wrong signer', () => {
     const { chain, kiosk, kioskId } = setup();
     const cast = ballotTx('e1', kioskId, kiosk, bytes32('v'));
     if (cast.body.kind !== 'ballot') throw new Error();
     expectOk(chain.one(cast));
-    const castId = cast.body.ballotId;
     expectRejected(
-      chain.one(
-        signTx(
-          {
-            kind: 'ballot-challenge',
-            electionId: 'e1',
-            kioskId,
-            ballotId: castId,
-            reveal: reveal(castId),
-          },
-          kiosk,
-        ),
-      ),
+      chain.one(challengeTx('e1', kioskId, kiosk, cast.body.envelope)),
       'already-cast',
     );
-    const id = bytes32('other');
-    const ch = signTx(
-      { kind: 'ballot-challenge', electionId: 'e1', kioskId, ballotId: id, reveal: reveal(id) },
-      kiosk,
-    );
+    const other = envelope('e1', kioskId, bytes32('w'));
+    expectRejected(chain.one(challengeTx('e1', kioskId, signer('x'), other)), 'bad-signature');
     expectRejected(
-      chain.one(
-        signTx(
-          { kind: 'ballot-challenge', electionId: 'e1', kioskId, ballotId: id, reveal: reveal(id) },
-          signer('x'),
-        ),
-      ),
-      'bad-signature',
-    );
-    expectRejected(
-      chain.one(
-        signTx(
-          {
-            kind: 'ballot-challenge',
-            electionId: 'e1',
-            kioskId,
-            ballotId: id,
-            reveal: reveal(castId),
-          },
-          kiosk,
-        ),
-      ),
+      chain.one(challengeTx('e1', kioskId, kiosk, other, bytes32('another ballot'))),
       'challenge-invalid',
+    );
+    const ch = challengeTx('e1', kioskId, kiosk, other);
+    if (ch.body.kind !== 'ballot-challenge') throw new Error();
+    expectRejected(
+      chain.one(signTx({ ...ch.body, ballotId: bytes32('not the hash') }, kiosk)),
+      'ballot-id-mismatch',
     );
     expectOk(chain.one(ch));
     expectRejected(chain.one(ch), 'already-challenged');
+    chain.deps = rejectingDeps;
+    const third = envelope('e1', kioskId, bytes32('z'));
+    expect(
+      expectRejected(chain.one(challengeTx('e1', kioskId, kiosk, third)), 'challenge-invalid'),
+    ).toMatchObject({ reason: 'bad-nonce' });
   });
 });
 

@@ -10,6 +10,7 @@ import {
   ballotTx,
   bytes32,
   Chain,
+  challengeTx,
   DAY,
   electionBody,
   expectOk,
@@ -88,6 +89,23 @@ describe('election definition', () => {
       chain.one(chain.auth(electionBody(chain, 'e2', 'village', { kind: 'jury', billId: 'b' }))),
       'unknown-jury',
     );
+    // The definition must load and match the record (the injected election verifier).
+    expectRejected(
+      chain.one(
+        chain.auth({
+          ...electionBody(chain, 'e2', 'village', { kind: 'general' }),
+          definition: encodeCanonical({ electionId: 'e3' }),
+        }),
+      ),
+      'election-invalid',
+    );
+    chain.deps = rejectingDeps;
+    expect(
+      expectRejected(
+        chain.one(chain.auth(electionBody(chain, 'e2', 'village', { kind: 'general' }))),
+        'election-invalid',
+      ),
+    ).toMatchObject({ reason: 'bad-guardian-proof' });
   });
 });
 
@@ -130,19 +148,10 @@ describe('tally', () => {
     const dup = ballotTx('e1', kioskId, kiosk, bytes32('v0'), 'again');
     const ch = ballotTx('e1', kioskId, kiosk, bytes32('v9'));
     if (ch.body.kind !== 'ballot') throw new Error();
-    const id = ch.body.ballotId;
-    chain.block([
-      dup,
-      chain.signed(
-        {
-          kind: 'ballot-challenge',
-          electionId: 'e1',
-          kioskId,
-          ballotId: id,
-          reveal: encodeCanonical({ ballotId: id }),
-        },
-        kiosk,
-      ),
+    const r = chain.block([dup, challengeTx('e1', kioskId, kiosk, ch.body.envelope)]);
+    expect(r.outcomes.map((o) => (o.ok ? 'ok' : o.rejection.kind))).toEqual([
+      'duplicate-nullifier',
+      'ok',
     ]);
     chain.block([], chain.timeS + 2 * DAY);
     expect(chain.state.list('ballot/e1/')).toHaveLength(2);

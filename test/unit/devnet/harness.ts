@@ -49,6 +49,13 @@ export function envelope(
 
 /** Checks that the envelope says what the transaction claims, like the real verifier must. */
 export const acceptingDeps: AppDeps = {
+  // Test definitions are canonical {electionId}; the real check loads the ballot module's.
+  verifyElection(election) {
+    const d = election.definition === null ? null : decodeCanonical(election.definition);
+    return d?.ok && (d.value as { electionId?: string }).electionId === election.electionId
+      ? ok(undefined)
+      : err({ kind: 'definition-mismatch' });
+  },
   verifyBallot(bytes, election, claim) {
     const v = decodeCanonical(bytes);
     if (!v.ok) return err({ kind: 'malformed' });
@@ -82,6 +89,7 @@ export const acceptingDeps: AppDeps = {
 };
 
 export const rejectingDeps: AppDeps = {
+  verifyElection: () => err({ kind: 'bad-guardian-proof' }),
   verifyBallot: () => err({ kind: 'bad-selection-proof' }),
   verifyChallenge: () => err({ kind: 'bad-nonce' }),
   verifyTally: () => err({ kind: 'bad-decryption-proof' }),
@@ -338,4 +346,26 @@ export function runRatingPoll(
   ]);
   r.outcomes.forEach(expectOk);
   return r;
+}
+
+/** A kiosk-signed challenge of the envelope; the reveal names `revealFor` (default: that ballot). */
+export function challengeTx(
+  electionId: string,
+  kioskId: string,
+  by: Ed25519Signer,
+  env: Uint8Array,
+  revealFor?: Uint8Array,
+): Tx {
+  const ballotId = taggedHash(TAG.ballotId, env);
+  return signTx(
+    {
+      kind: 'ballot-challenge',
+      electionId,
+      kioskId,
+      ballotId,
+      envelope: env,
+      reveal: encodeCanonical({ ballotId: revealFor ?? ballotId }),
+    },
+    by,
+  );
 }

@@ -70,6 +70,7 @@ describe('transaction encoding', () => {
       electionId: 'e',
       kioskId: 'k',
       ballotId: bytes32('b'),
+      envelope: env,
       reveal,
     } as const;
     expect(toHex(signingMessage(b))).toBe(toHex(envelopeSigningMessage(env)));

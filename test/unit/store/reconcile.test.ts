@@ -101,6 +101,9 @@ describe('reconciliation', () => {
         store.close();
         store = openTestStore(t.dir, { path: `${t.dir}/r${run++}.db` });
         const model = populate(store, ops);
+        expect(store.reconciliation.elections()).toEqual(
+          ELECTIONS.filter((e) => model.some((r) => r.election === e)),
+        );
         for (const election of ELECTIONS) {
           const c = store.reconciliation.counts(election);
           for (const kind of ['cast', 'challenged'] as const) {
