@@ -26,7 +26,8 @@ function check(value: unknown, path: string): void {
     value.forEach((v, i) => check(v, `${path}[${i}]`));
     return;
   }
-  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+  const proto: unknown = typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+  if (typeof value === 'object' && (proto === Object.prototype || proto === null)) {
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
       if (v === undefined) throw new TypeError(`${path}.${k}: undefined is not canonical`);
       check(v, `${path}.${k}`);
@@ -66,8 +67,11 @@ export function decodeCanonical(bytes: Uint8Array): Result<Canonical, DecodeErro
     return err({ kind: 'malformed', message: e instanceof Error ? e.message : String(e) });
   }
   const again = encode(value, rfc8949EncodeOptions);
-  if (again.length !== bytes.length || !again.every((b, i) => b === bytes[i])) {
-    return err({ kind: 'non-canonical' });
-  }
+  // Buffer.equals is a memcmp; a JS byte loop here dominated bulk decoding.
+  if (!bufferView(again).equals(bufferView(bytes))) return err({ kind: 'non-canonical' });
   return ok(value as Canonical);
+}
+
+function bufferView(b: Uint8Array): Buffer {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }

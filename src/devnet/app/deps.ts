@@ -23,9 +23,10 @@ export interface AppDeps {
   /**
    * At election-create: the opaque definition and guardian key load (guardian proofs
    * verify) and agree with the record (id, unit, window, styles). Without this an election
-   * could be created that no ballot can ever satisfy.
+   * could be created that no ballot can ever satisfy. Optional so verifier sets written
+   * before it existed keep working; ballotVerifiers() provides it.
    */
-  verifyElection(election: ElectionRecord): Result<void, VerifierError>;
+  verifyElection?(election: ElectionRecord): Result<void, VerifierError>;
   /**
    * Envelope bytes against the election: schema, style, proofs, confirmation code, and that
    * electionId / kioskId / nullifier inside equal the claim. The kiosk signature over the

@@ -1,5 +1,6 @@
 // The devnet's application layer: a deterministic state machine over canonical keys that
 // validators run on every block. See docs/governance.md for keys, transactions and rules.
+export { ballotVerifiers, type BallotVerifierOptions } from './ballot-verifiers.js';
 export {
   applyBlock,
   applyTx,
