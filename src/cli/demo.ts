@@ -1,6 +1,10 @@
 // `veche-kiosk demo`: the host with simulated devices and the dev dock, and the UI in
 // Electron if its runtime is here, else Debian's Chromium as an app window, else the URL.
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createHost } from '../main/host.js';
+import { writeReadyFile } from '../main/ready-file.js';
 import { openSimulatedDevices } from '../main/devices.js';
 import { rendererDir } from '../main/paths.js';
 import {
@@ -44,8 +48,15 @@ export async function runDemo(argv: string[]): Promise<number> {
   if (!args.headless && hasDisplay()) {
     const electron = findElectron();
     const chromium = findChromium();
-    if (electron !== null) {
-      window = openElectron(host.appUrl, electron, 'dist/host/main/electron/main.js');
+    const shellEntry = 'dist/host/main/electron/main.js';
+    if (electron !== null && existsSync(shellEntry)) {
+      const readyFile = join(mkdtempSync(join(tmpdir(), 'veche-demo-')), 'ready.json');
+      writeReadyFile(readyFile, {
+        type: 'veche-host-ready',
+        origin: host.origin,
+        token: host.token,
+      });
+      window = openElectron(electron, shellEntry, readyFile);
     } else if (chromium !== null) {
       window = openChromium(host.appUrl, chromium, args.kiosk);
     }

@@ -3,7 +3,9 @@
 // (or, under systemd, from the ready file). See docs/appliance.md §3–4.
 import { mkdirSync } from 'node:fs';
 import { createHost } from '../main/host.js';
-import { openSimulatedDevices } from '../main/devices.js';
+import { join } from 'node:path';
+import type { HostDevices } from '../main/host.js';
+import { openRealDevices, openSimulatedDevices } from '../main/devices.js';
 import { rendererDir } from '../main/paths.js';
 import { announceReady } from '../main/ready.js';
 import { removeReadyFile, writeReadyFile } from '../main/ready-file.js';
@@ -14,12 +16,6 @@ import { hostArgs, parsePort, untilSignal } from './args.js';
 
 export async function runServe(argv: string[]): Promise<number> {
   const args = hostArgs(argv);
-  if (!args.simulated) {
-    console.error(
-      'serve: real-device configuration comes with provisioning; use --simulated until then',
-    );
-    return 2;
-  }
   const dir = rendererDir('production') ?? rendererDir('demo');
   if (dir === null) {
     console.error('serve: the renderer is not built; run `npm run build` first');
@@ -30,11 +26,26 @@ export async function runServe(argv: string[]): Promise<number> {
   const clock = systemClock();
   const logger = createLogger();
   const notify = createSdNotifier({ env: process.env, pid: process.pid, clock });
-  const sim = await openSimulatedDevices({
-    clock,
-    logger,
-    transport: args.transport === 'mock' ? 'mock' : 'pty',
-  });
+  const devicesConfig =
+    args.devices ?? (stateDir !== undefined ? join(stateDir, 'devices.json') : undefined);
+  let sim: { devices: HostDevices; close(): Promise<void> };
+  if (args.simulated) {
+    sim = await openSimulatedDevices({
+      clock,
+      logger,
+      transport: args.transport === 'mock' ? 'mock' : 'pty',
+    });
+  } else if (devicesConfig === undefined) {
+    console.error('serve: give --devices FILE (or --state-dir with devices.json), or --simulated');
+    return 2;
+  } else {
+    const real = openRealDevices({ clock, logger, configPath: devicesConfig });
+    if (!real.ok) {
+      console.error(`serve: ${real.error}`);
+      return 1;
+    }
+    sim = real.value;
+  }
   const port = parsePort(args.port);
   const host = await createHost({
     clock,

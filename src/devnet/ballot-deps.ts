@@ -3,9 +3,10 @@
 import {
   loadElectionBytes,
   parseReveal,
-  verifyUnsignedEnvelope,
   type ElectionContext,
 } from '../ballot/index.js';
+// Not re-exported by the ballot module's index yet.
+import { verifyUnsignedEnvelope } from '../ballot/verify-envelope.js';
 import { equalBytes } from '../protocol/bytes.js';
 import { toHex } from '../protocol/hash.js';
 import { sha256 } from '@noble/hashes/sha2.js';

@@ -1,7 +1,7 @@
 // The commands a person or a parent process actually runs, as child processes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -75,6 +75,25 @@ describe('veche-kiosk CLI', () => {
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(0);
     expect(existsSync(readyFile)).toBe(false);
+  });
+
+  it('serve explains a missing or malformed device configuration instead of crashing', async () => {
+    const none = start(['serve']);
+    const errNone: string[] = [];
+    none.stderr?.on('data', (d: Buffer) => errNone.push(d.toString()));
+    const [codeNone] = (await once(none, 'exit')) as [number | null];
+    expect(codeNone).toBe(2);
+    expect(errNone.join('')).toMatch(/--devices FILE/);
+
+    const dir = mkdtempSync(join(tmpdir(), 'veche-dev-'));
+    const cfg = join(dir, 'devices.json');
+    writeFileSync(cfg, JSON.stringify({ cardReader: { kind: 'serial' }, printer: {} }));
+    const bad = start(['serve', '--devices', cfg]);
+    const errBad: string[] = [];
+    bad.stderr?.on('data', (d: Buffer) => errBad.push(d.toString()));
+    const [codeBad] = (await once(bad, 'exit')) as [number | null];
+    expect(codeBad).toBe(1);
+    expect(errBad.join('')).toMatch(/device configuration: .*cardReader\.path/);
   });
 
   it('rejects an unknown command with usage and exit code 2', async () => {

@@ -83,7 +83,11 @@ export function openChromium(url: string, binary: string, kiosk: boolean): Opene
   return { kind: 'chromium', child, close: () => child.kill('SIGTERM') };
 }
 
-export function openElectron(url: string, binary: string, shellEntry: string): OpenedWindow {
-  const child = spawn(binary, [shellEntry, `--url=${url}`], { stdio: 'inherit' });
+/**
+ * Opens the Electron shell in its appliance mode: the host is already running (this
+ * process) and announced itself in `readyFile`; the shell follows it from there.
+ */
+export function openElectron(binary: string, shellEntry: string, readyFile: string): OpenedWindow {
+  const child = spawn(binary, [shellEntry, `--host-ready-file=${readyFile}`], { stdio: 'inherit' });
   return { kind: 'electron', child, close: () => child.kill('SIGTERM') };
 }
