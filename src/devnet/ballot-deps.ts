@@ -1,10 +1,6 @@
 // The app's verifiers (AppDeps) backed by the real ballot module: the devnet checks every
 // ballot's proofs and every challenge's opening exactly as a public verifier would.
-import {
-  loadElectionBytes,
-  parseReveal,
-  type ElectionContext,
-} from '../ballot/index.js';
+import { loadElectionBytes, parseReveal, type ElectionContext } from '../ballot/index.js';
 // Not re-exported by the ballot module's index yet.
 import { verifyUnsignedEnvelope } from '../ballot/verify-envelope.js';
 import { equalBytes } from '../protocol/bytes.js';

@@ -89,6 +89,8 @@ export const STAFF_EVENTS = {
   staffSignInFailed: 'staff.signin.failed',
   staffSignOut: 'staff.signout',
   staffLockout: 'staff.lockout',
+  staffDenied: 'staff.denied',
+  provisionDecommission: 'provision.decommission',
   pollsOpen: 'polls.open',
   pollsPause: 'polls.pause',
   pollsClose: 'polls.close',

@@ -197,6 +197,7 @@ describe('accessible UI kit in Chromium', () => {
         },
       },
     ] as const;
+    console.log('LAP start', performance.now());
     const failures: string[] = [];
     const report = (label: string, found: Finding[]) => {
       for (const v of found) failures.push(`${label}: ${v.id} (${v.help}) ${v.nodes.join(', ')}`);
@@ -204,7 +205,9 @@ describe('accessible UI kit in Chromium', () => {
     for (const screen of screens) {
       for (const [orientation, viewport] of Object.entries(VIEWPORTS)) {
         await page.setViewportSize(viewport);
+        const T0 = performance.now(); const lap = (n: string) => console.log('LAP', screen.name, orientation, n, Math.round(performance.now() - T0));
         await screen.enter();
+        lap('enter');
         await page.locator(`[data-screen="${screen.name}"]`).waitFor();
         if (screen.language !== 'be') await page.getByTestId(`lang-${screen.language}`).click();
         // The screen on its own, then with the panel open through @axe-core/playwright.
@@ -235,10 +238,12 @@ describe('accessible UI kit in Chromium', () => {
             const small = await smallTargets(page, MIN_TARGET);
             if (small.length > 0) failures.push(`${label}: small targets ${small.join('; ')}`);
             await page.screenshot({ path: join(SCREENSHOT_DIR, `a11y-${label}.png`) });
+            lap(size);
           }
         }
       }
     }
+    console.log('LAP end', performance.now());
     await page.setViewportSize(VIEWPORTS.portrait);
     await rpc(host, 'dock.removeCard', {});
     await page.locator('[data-screen="attract"]').waitFor();

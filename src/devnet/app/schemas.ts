@@ -14,8 +14,18 @@ export const Bytes32Schema = bytesSchema(32);
 export const PublicKeySchema = bytesSchema(32);
 export const SignatureSchema = bytesSchema(64);
 
-/** Unix seconds (block time is milliseconds; the app compares in whole seconds). */
-export const UnixSecondsSchema = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
+/**
+ * Unix seconds (block time is milliseconds; the app compares in whole seconds). Bounded far
+ * below 2^53 so sums with periods stay exact integers: a record that cannot be encoded
+ * canonically would halt every validator.
+ */
+export const UnixSecondsSchema = z
+  .int()
+  .min(0)
+  .max(2 ** 40);
+
+/** Periods: at most a century. */
+const PeriodSchema = z.int().max(100 * 366 * 24 * 3600);
 
 /** Basis points: 2000 = 20 %. Integers, so thresholds compare exactly and encode canonically. */
 export const BpsSchema = z.int().min(1).max(10_000);
@@ -42,8 +52,8 @@ export const UnitParamsSchema = z
   .strictObject({
     recallThresholdBps: BpsSchema,
     recoveryThresholdBps: BpsSchema,
-    recoveryWindowS: z.int().min(1).max(Number.MAX_SAFE_INTEGER),
-    ratingPollCadenceS: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
+    recoveryWindowS: PeriodSchema.min(1),
+    ratingPollCadenceS: PeriodSchema.min(0),
     /** Blocks between a jury request and its draw; the draw hashes exactly these block ids. */
     juryLookback: z.int().min(1).max(64),
     /** Standing list for acting officials when no runner-up can act (see recall rule). */

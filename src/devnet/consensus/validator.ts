@@ -126,6 +126,8 @@ export class Validator {
   private buffered: ConsensusMsg[] = [];
 
   private readonly mempool = new Map<string, Uint8Array>();
+  /** Ballot ids (hex) of the ballots in the mempool. */
+  private readonly mempoolBallots = new Set<string>();
   private mempoolView: Overlay;
 
   private proposeTimer: TimerHandle | null = null;
@@ -281,7 +283,13 @@ export class Validator {
     }
     this.mempoolView.absorb(r.value.diff);
     this.admit(id, tx, gossip);
+    if (ballotHex !== null) this.mempoolBallots.add(ballotHex);
     return ok({ kind: 'pending' });
+  }
+
+  /** Whether a ballot waits in this validator's mempool. */
+  hasPendingBallot(ballotIdHex: string): boolean {
+    return this.mempoolBallots.has(ballotIdHex);
   }
 
   private admit(id: string, tx: Uint8Array, gossip: boolean): void {
@@ -294,6 +302,7 @@ export class Validator {
     for (const tx of included) this.mempool.delete(txId(tx));
     const rest = [...this.mempool.values()];
     this.mempool.clear();
+    this.mempoolBallots.clear();
     this.mempoolView = new Overlay(this.state);
     for (const tx of rest) this.submit(tx, false);
   }

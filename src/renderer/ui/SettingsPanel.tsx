@@ -65,13 +65,19 @@ export function SettingsPanel({ t }: { t: TFunction }) {
           return (
             <TouchTarget
               key={theme}
-              className="theme-swatch"
+              className="theme-choice"
               data-testid={`theme-${theme}`}
               pressed={settings.theme === theme}
-              // Each choice is drawn in its own colours: the voter sees what they will get.
-              style={{ background: tokens.panel, color: tokens.fg, borderColor: tokens.fg }}
               onActivate={() => dispatch({ type: 'theme', value: theme })}
             >
+              {/* A sample in the theme's own colours: the voter sees what they will get. */}
+              <span
+                className="theme-chip"
+                aria-hidden="true"
+                style={{ background: tokens.bg, color: tokens.fg, borderColor: tokens.fg }}
+              >
+                Aa
+              </span>
               {t(`a11y.theme.${theme}`)}
             </TouchTarget>
           );

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encode } from 'cborg';
 import {
@@ -100,6 +101,50 @@ describe('transaction encoding', () => {
       'tally',
       'unit-params',
     ]);
+  });
+});
+
+describe('hostile bytes', () => {
+  // A throw while applying a block would halt every validator: hostile input must only ever
+  // produce rejections.
+  it('random bytes and corrupted valid transactions are rejected, never thrown', () => {
+    const chain = new Chain();
+    const { kiosk, kioskId } = withUnit(chain);
+    expectOk(chain.one(chain.auth(electionBody(chain, 'e1', 'village', { kind: 'general' }))));
+    const valid = [
+      encodeTx(ballotTx('e1', kioskId, kiosk, bytes32('v'))),
+      encodeTx(chain.auth({ kind: 'roll-add', unit: 'village', entries: [bytes32('r')] })),
+      encodeTx(
+        chain.signed({ kind: 'chain-head', kioskId, kioskSeq: 3, head: bytes32('h') }, kiosk),
+      ),
+    ];
+    const base = chain.state;
+    const ctx = {
+      height: chain.height + 1,
+      time: chain.timeS * 1000,
+      recentBlockIds: chain.blockIds,
+    };
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 300 }),
+          fc
+            .tuple(fc.constantFrom(...valid), fc.nat(), fc.integer({ min: 1, max: 255 }))
+            .map(([bytes, at, x]) => {
+              const b = Uint8Array.from(bytes);
+              const i = at % b.length;
+              b[i] = (b[i] as number) ^ x;
+              return b;
+            }),
+        ),
+        (bytes) => {
+          const r = applyBlock(base, [bytes], ctx, acceptingDeps);
+          expect(r.outcomes).toHaveLength(1);
+          return true;
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 

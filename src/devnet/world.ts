@@ -1,0 +1,161 @@
+// The demo world: the authority transactions that set up one unit with a registered demo
+// kiosk, candidates (with certificates and promises), a voter roll, and one election per
+// ballot kind, each with deterministic guardian keys. Submitted like any transaction, so
+// the whole setup is in the chain's history. Everything derives from a public seed:
+// devnet and demo only.
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { contestShape } from '../ballot/kinds.js';
+import {
+  deterministicScalars,
+  encodeElection,
+  generateGuardianKeys,
+  loadElection,
+  type ElectionContext,
+  type GuardianKeys,
+} from '../ballot/index.js';
+import type { Ed25519Signer } from '../protocol/ed25519.js';
+import type { BallotKind, Contest, Election } from '../protocol/election.js';
+import { taggedHash } from '../protocol/hash.js';
+import {
+  DEFAULT_UNIT_PARAMS,
+  encodeTx,
+  signTx,
+  type Purpose,
+  type TxBody,
+} from './app/index.js';
+import { devnetSigner } from './keys.js';
+
+export const DEMO_UNIT = 'polatsk';
+export const DEMO_KIOSK_ID = 'kiosk-demo-1';
+const DAY_S = 24 * 3600;
+const ALL_KINDS: readonly BallotKind[] = [
+  'single-choice',
+  'k-of-n',
+  'approval',
+  'referendum',
+  'rating',
+  'recall',
+  'confidence',
+  'jury',
+];
+const CANDIDATES = ['ales', 'bazhena', 'ciaslau'];
+
+export interface DemoElection {
+  readonly electionId: string;
+  readonly kind: BallotKind;
+  readonly election: Election;
+  readonly ctx: ElectionContext;
+  readonly guardians: GuardianKeys;
+}
+
+export interface DemoWorld {
+  /** Authority transactions, in order (seq 1, 2, …), to submit before anything else. */
+  readonly txs: readonly Uint8Array[];
+  readonly unit: string;
+  readonly kiosk: { readonly kioskId: string; readonly signer: Ed25519Signer };
+  readonly elections: readonly DemoElection[];
+  /** Roll entries of the demo voters (opaque 32-byte values, as the app stores them). */
+  readonly rollEntries: readonly Uint8Array[];
+}
+
+const label = (s: string) => ({ be: s, ru: s, en: s });
+
+function contestFor(kind: BallotKind): Contest {
+  const options = kind === 'single-choice' ? CANDIDATES : kind === 'k-of-n' || kind === 'approval' ? ['o1', 'o2', 'o3', 'o4'] : [];
+  const shape = contestShape(kind, options, kind === 'k-of-n' ? 2 : 1);
+  return {
+    contestId: 'main',
+    kind,
+    title: label(`${kind} question`),
+    options: shape.optionIds.map((optionId) => ({ optionId, label: label(optionId) })),
+    range: shape.range,
+    limit: shape.limit,
+  };
+}
+
+/**
+ * Builds the world. `nowS` (Unix seconds) opens every election's window, which lasts
+ * `windowDays`; the kiosk, guardians and voters derive from `seed`.
+ */
+export function demoWorld(
+  seed: string,
+  authority: Ed25519Signer,
+  nowS: number,
+  windowDays = 14,
+): DemoWorld {
+  let seq = 0;
+  const tx = (body: Record<string, unknown>): Uint8Array =>
+    encodeTx(signTx({ ...body, seq: ++seq } as unknown as TxBody, authority));
+  const kiosk = devnetSigner(seed, `kiosk/${DEMO_KIOSK_ID}`);
+  const window = { opens: nowS, closes: nowS + windowDays * DAY_S };
+  const rollEntries = Array.from({ length: 8 }, (_, i) =>
+    taggedHash('veche/demo-roll/v1', utf8ToBytes(seed), utf8ToBytes(String(i))),
+  );
+  const txs: Uint8Array[] = [
+    tx({ kind: 'unit-params', unit: DEMO_UNIT, parent: null, params: DEFAULT_UNIT_PARAMS }),
+    tx({
+      kind: 'kiosk-register',
+      kioskId: DEMO_KIOSK_ID,
+      unit: DEMO_UNIT,
+      publicKey: kiosk.publicKey,
+      pollingPlace: 'School No. 1, Polatsk',
+    }),
+    tx({ kind: 'roll-add', unit: DEMO_UNIT, entries: rollEntries }),
+    ...CANDIDATES.map((personId) =>
+      tx({
+        kind: 'candidate-register',
+        personId,
+        unit: DEMO_UNIT,
+        name: `Candidate ${personId}`,
+        certificate: { issuer: 'demo-ministry', certificateId: `mq-${personId}`, validUntil: nowS + 5 * 365 * DAY_S },
+        promises: [
+          { itemId: 'p1', text: `${personId}: repair the bridge` },
+          { itemId: 'p2', text: `${personId}: open the library on Sundays` },
+        ],
+      }),
+    ),
+  ];
+  const elections: DemoElection[] = ALL_KINDS.map((kind) => {
+    const electionId = `e-demo-${kind}`;
+    const guardians = generateGuardianKeys(
+      electionId,
+      3,
+      2,
+      deterministicScalars(utf8ToBytes(`${seed}/${electionId}`)),
+    );
+    const election: Election = {
+      version: 1,
+      electionId,
+      unit: DEMO_UNIT,
+      kind,
+      title: label(`Demo ${kind}`),
+      window,
+      contests: [contestFor(kind)],
+      ballotStyles: [{ styleId: 'main', contestIds: ['main'] }],
+      guardians: { threshold: 2, records: guardians.records },
+      duplicateRule: 'first-included',
+    };
+    const ctx = loadElection(election);
+    if (!ctx.ok) throw new Error(`demo election ${electionId}: ${JSON.stringify(ctx.error)}`);
+    // Office elections fill a seat from registered candidates; every other kind is general
+    // here (rating/recall polls need a serving official, which only an office tally makes).
+    const purpose: Purpose =
+      kind === 'single-choice'
+        ? { kind: 'office', office: 'mayor', candidates: CANDIDATES }
+        : { kind: 'general' };
+    txs.push(
+      tx({
+        kind: 'election-create',
+        electionId,
+        unit: DEMO_UNIT,
+        purpose,
+        window,
+        ballotStyles: ['main'],
+        guardianKey: ctx.value.Kbytes,
+        definition: encodeElection(election),
+      }),
+    );
+    return { electionId, kind, election, ctx: ctx.value, guardians };
+  });
+  return { txs, unit: DEMO_UNIT, kiosk: { kioskId: DEMO_KIOSK_ID, signer: kiosk }, elections, rollEntries };
+}
