@@ -19,6 +19,7 @@ import { ChainStore } from './consensus/store.js';
 import type { Genesis, ValidatorUpdateTx } from './consensus/types.js';
 import { Validator, type SubmitError, type SubmitOutcome } from './consensus/validator.js';
 import { noFaults, type FaultSwitches } from './faults.js';
+import { DEFAULT_SEED, devnetGenesis } from './genesis.js';
 import { authoritySigner, validatorSigner } from './keys.js';
 import type { Result } from '../shared/result.js';
 
@@ -74,10 +75,10 @@ export interface Devnet {
   stop(): void;
 }
 
-export const DEFAULT_CHAIN_ID = 'veche-devnet';
-export const DEFAULT_SEED = 'veche-devnet';
-
-export function setFromPowers(nodes: readonly { signer: Ed25519Signer }[], powers: readonly number[]): ValidatorSet {
+export function setFromPowers(
+  nodes: readonly { signer: Ed25519Signer }[],
+  powers: readonly number[],
+): ValidatorSet {
   const vs = nodes
     .map((n, i) => ({ pubKey: n.signer.publicKey, power: powers[i] ?? 0 }))
     .filter((v) => v.power > 0);
@@ -97,33 +98,29 @@ export function startDevnet(opts: DevnetOptions): Devnet {
   mkdirSync(opts.dir, { recursive: true });
   const authority = authoritySigner(seed);
   const signers = Array.from({ length: n + standby }, (_, i) => validatorSigner(seed, i));
-  const genesis: Genesis = {
-    chainId: opts.chainId ?? DEFAULT_CHAIN_ID,
-    time: opts.genesisTime ?? clock.now(),
-    validatorSet: makeValidatorSet(signers.slice(0, n).map((s) => ({ pubKey: s.publicKey, power: 1 }))),
-    authority: authority.publicKey,
-  };
+  const genesis: Genesis = devnetGenesis(seed, n, opts.genesisTime ?? clock.now(), opts.chainId);
   const hub = new InProcessHub();
   const stores = new Map<number, ChainStore>();
 
   const makeValidator = (node: { index: number; signer: Ed25519Signer; faults: FaultSwitches }) => {
     const store = new ChainStore(join(opts.dir, `validator-${node.index}.sqlite`));
     stores.set(node.index, store);
-    let self: Validator | undefined;
+    // The transport needs its validator, which needs the transport: tie the knot here.
+    const ref: { v?: Validator } = {};
     const v = new Validator({
       genesis,
       signer: node.signer,
       store,
       clock,
       deps,
-      transport: hub.transportFor(() => self),
+      transport: hub.transportFor(() => ref.v),
       blockMs,
       ...(opts.roundTimeoutMs === undefined ? {} : { roundTimeoutMs: opts.roundTimeoutMs }),
       ...(opts.maxClockDriftMs === undefined ? {} : { maxClockDriftMs: opts.maxClockDriftMs }),
       faults: node.faults,
       logger: logger.child({ node: node.index }),
     });
-    self = v;
+    ref.v = v;
     hub.join(v);
     return v;
   };
@@ -167,15 +164,27 @@ export function startDevnet(opts: DevnetOptions): Devnet {
       return node.validator;
     },
     rotate(powers, to = 0) {
-      const body = { kind: 'devnet-validator-set' as const, nonce: ++nonce, validatorSet: setFromPowers(nodes, powers) };
-      const tx: ValidatorUpdateTx = { validatorUpdate: body, signature: authority.sign(validatorUpdateMessage(body)) };
+      const body = {
+        kind: 'devnet-validator-set' as const,
+        nonce: ++nonce,
+        validatorSet: setFromPowers(nodes, powers),
+      };
+      const tx: ValidatorUpdateTx = {
+        validatorUpdate: body,
+        signature: authority.sign(validatorUpdateMessage(body)),
+      };
       return devnet.submit(encodeCanonical(tx as unknown as Canonical), to);
     },
     checkpoint(height) {
       const v = nodes.find((x) => x.running)?.validator;
       const lb = v?.lightBlock(height);
       if (lb === undefined) throw new RangeError(`height ${height} is not committed`);
-      return { chainId: genesis.chainId, height, headerHash: headerHash(lb.header), validatorSet: lb.validatorSet };
+      return {
+        chainId: genesis.chainId,
+        height,
+        headerHash: headerHash(lb.header),
+        validatorSet: lb.validatorSet,
+      };
     },
     waitForHeight(height, timeoutMs = 30_000) {
       const done = () => nodes.every((x) => !x.running || x.validator.committedHeight >= height);
@@ -193,9 +202,11 @@ export function startDevnet(opts: DevnetOptions): Devnet {
           finish(new Error(`devnet did not reach height ${height} in ${timeoutMs} ms (at ${hs})`));
         }, timeoutMs);
         for (const x of nodes) {
-          offs.push(x.validator.onCommit(() => {
-            if (done()) finish();
-          }));
+          offs.push(
+            x.validator.onCommit(() => {
+              if (done()) finish();
+            }),
+          );
         }
       });
     },

@@ -140,7 +140,12 @@ export function answerProof(d: LightServerDeps, req: ProofRequest): ProofRespons
   }
   if (v.hasPendingBallot(id)) return { status: 'pending' };
   if (s?.kind === 'rejected') {
-    return { status: 'rejected', height: s.height, reason: s.reason, detail: s.detail.slice(0, 1024) };
+    return {
+      status: 'rejected',
+      height: s.height,
+      reason: s.reason,
+      detail: s.detail.slice(0, 1024),
+    };
   }
   return { status: 'unknown' };
 }

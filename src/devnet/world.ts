@@ -16,13 +16,7 @@ import {
 import type { Ed25519Signer } from '../protocol/ed25519.js';
 import type { BallotKind, Contest, Election } from '../protocol/election.js';
 import { taggedHash } from '../protocol/hash.js';
-import {
-  DEFAULT_UNIT_PARAMS,
-  encodeTx,
-  signTx,
-  type Purpose,
-  type TxBody,
-} from './app/index.js';
+import { DEFAULT_UNIT_PARAMS, encodeTx, signTx, type Purpose, type TxBody } from './app/index.js';
 import { devnetSigner } from './keys.js';
 
 export const DEMO_UNIT = 'polatsk';
@@ -61,7 +55,12 @@ export interface DemoWorld {
 const label = (s: string) => ({ be: s, ru: s, en: s });
 
 function contestFor(kind: BallotKind): Contest {
-  const options = kind === 'single-choice' ? CANDIDATES : kind === 'k-of-n' || kind === 'approval' ? ['o1', 'o2', 'o3', 'o4'] : [];
+  const options =
+    kind === 'single-choice'
+      ? CANDIDATES
+      : kind === 'k-of-n' || kind === 'approval'
+        ? ['o1', 'o2', 'o3', 'o4']
+        : [];
   const shape = contestShape(kind, options, kind === 'k-of-n' ? 2 : 1);
   return {
     contestId: 'main',
@@ -107,7 +106,11 @@ export function demoWorld(
         personId,
         unit: DEMO_UNIT,
         name: `Candidate ${personId}`,
-        certificate: { issuer: 'demo-ministry', certificateId: `mq-${personId}`, validUntil: nowS + 5 * 365 * DAY_S },
+        certificate: {
+          issuer: 'demo-ministry',
+          certificateId: `mq-${personId}`,
+          validUntil: nowS + 5 * 365 * DAY_S,
+        },
         promises: [
           { itemId: 'p1', text: `${personId}: repair the bridge` },
           { itemId: 'p2', text: `${personId}: open the library on Sundays` },
@@ -157,5 +160,11 @@ export function demoWorld(
     );
     return { electionId, kind, election, ctx: ctx.value, guardians };
   });
-  return { txs, unit: DEMO_UNIT, kiosk: { kioskId: DEMO_KIOSK_ID, signer: kiosk }, elections, rollEntries };
+  return {
+    txs,
+    unit: DEMO_UNIT,
+    kiosk: { kioskId: DEMO_KIOSK_ID, signer: kiosk },
+    elections,
+    rollEntries,
+  };
 }

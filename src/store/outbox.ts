@@ -152,23 +152,20 @@ export function toBallotRow(r: RawRow): BallotRow {
 }
 
 export const BALLOT_ROW_COLUMNS =
-  'o.kiosk_seq, o.ballot_id, o.election_id, o.kind, o.state, o.reject_reason, o.enqueued_day, c.code';
+  'o.kiosk_seq, o.ballot_id, o.election_id, o.kind, o.state, o.reject_reason, o.enqueued_day, o.confirmation_code AS code';
 
 export function createOutbox(db: Db, clock: Clock): Outbox {
   const q = {
     byId: db.prepare<[Uint8Array], { kiosk_seq: number; envelope: Buffer; code: Buffer }>(
-      `SELECT o.kiosk_seq, o.envelope, c.code FROM outbox o
-       JOIN confirmation_chain c ON c.kiosk_seq = o.kiosk_seq WHERE o.ballot_id = ?`,
+      'SELECT kiosk_seq, envelope, confirmation_code AS code FROM outbox WHERE ballot_id = ?',
     ),
     head: db.prepare<[], { kiosk_seq: number; code: Buffer }>(
-      'SELECT kiosk_seq, code FROM confirmation_chain ORDER BY kiosk_seq DESC LIMIT 1',
+      'SELECT kiosk_seq, confirmation_code AS code FROM outbox ORDER BY kiosk_seq DESC LIMIT 1',
     ),
     insertBallot: db.prepare(
-      `INSERT INTO outbox (kiosk_seq, ballot_id, election_id, kind, state, envelope, enqueued_day)
-       VALUES (?, ?, ?, ?, 'queued', ?, ?)`,
-    ),
-    insertLink: db.prepare(
-      'INSERT INTO confirmation_chain (kiosk_seq, code, prev) VALUES (?, ?, ?)',
+      `INSERT INTO outbox (kiosk_seq, ballot_id, election_id, kind, state, confirmation_code,
+         chain_prev, enqueued_day, envelope)
+       VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
     ),
     state: db.prepare<[Uint8Array], { state: OutboxState }>(
       'SELECT state FROM outbox WHERE ballot_id = ?',
@@ -187,8 +184,7 @@ export function createOutbox(db: Db, clock: Clock): Outbox {
       "UPDATE outbox SET state = 'rejected', reject_reason = ? WHERE ballot_id = ?",
     ),
     row: db.prepare<[Uint8Array], RawRow>(
-      `SELECT ${BALLOT_ROW_COLUMNS} FROM outbox o
-       JOIN confirmation_chain c ON c.kiosk_seq = o.kiosk_seq WHERE o.ballot_id = ?`,
+      `SELECT ${BALLOT_ROW_COLUMNS} FROM outbox o WHERE o.ballot_id = ?`,
     ),
     envelope: db.prepare<[Uint8Array], { envelope: Buffer }>(
       'SELECT envelope FROM outbox WHERE ballot_id = ?',
@@ -204,8 +200,12 @@ export function createOutbox(db: Db, clock: Clock): Outbox {
         envelope: Buffer;
       }
     >(
-      `SELECT kiosk_seq, ballot_id, election_id, kind, state, envelope FROM outbox
-       WHERE state NOT IN ('final', 'rejected') AND kiosk_seq > ? ORDER BY kiosk_seq LIMIT ?`,
+      // The four non-terminal ranges of the reconcile index, then a sort of the undelivered
+      // rows only; never a walk over the (mostly final) table.
+      `SELECT kiosk_seq, ballot_id, election_id, kind, state, envelope
+       FROM outbox INDEXED BY outbox_reconcile
+       WHERE state IN ('queued', 'sent', 'receipted', 'included') AND kiosk_seq > ?
+       ORDER BY kiosk_seq LIMIT ?`,
     ),
   };
 
@@ -232,10 +232,11 @@ export function createOutbox(db: Db, clock: Clock): Outbox {
       b.ballotId,
       b.electionId,
       b.kind,
-      b.envelope,
+      b.confirmationCode,
+      b.chainPrev,
       coarseDay(clock.now()),
+      b.envelope,
     );
-    q.insertLink.run(b.kioskSeq, b.confirmationCode, b.chainPrev);
     return ok({ recorded: true, kioskSeq: b.kioskSeq, duplicate: false });
   });
 

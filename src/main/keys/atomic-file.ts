@@ -56,7 +56,9 @@ export async function writeFileAtomic(
 }
 
 /** The file's bytes, or null when it does not exist. */
-export async function readFileIfExists(path: string): Promise<Result<Uint8Array | null, FileError>> {
+export async function readFileIfExists(
+  path: string,
+): Promise<Result<Uint8Array | null, FileError>> {
   try {
     return ok(new Uint8Array(await readFile(path)));
   } catch (e) {

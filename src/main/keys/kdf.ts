@@ -35,12 +35,8 @@ export function scrypt(
 ): Promise<Uint8Array> {
   const { N, r, p } = ScryptCostSchema.parse(cost);
   return new Promise((resolve, reject) => {
-    nodeScrypt(
-      secret,
-      salt,
-      length,
-      { N, r, p, maxmem: 128 * N * r * p + (32 << 20) },
-      (e, key) => (e === null ? resolve(new Uint8Array(key)) : reject(e)),
+    nodeScrypt(secret, salt, length, { N, r, p, maxmem: 128 * N * r * p + (32 << 20) }, (e, key) =>
+      e === null ? resolve(new Uint8Array(key)) : reject(e),
     );
   });
 }

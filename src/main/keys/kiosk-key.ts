@@ -28,7 +28,10 @@ const FileSchema = z.strictObject({
   boxKey: bytesSchema(32),
   sealed: bytesSchema(undefined, 1 << 16),
 });
-const SecretSchema = z.strictObject({ ed25519Seed: bytesSchema(32), x25519Secret: bytesSchema(32) });
+const SecretSchema = z.strictObject({
+  ed25519Seed: bytesSchema(32),
+  x25519Secret: bytesSchema(32),
+});
 
 export interface KioskKeyInfo {
   readonly sealer: SealerKind;
@@ -62,11 +65,7 @@ export function keyFingerprint(signingKey: Uint8Array): string {
   return toHex(taggedHash(FINGERPRINT_TAG, signingKey)).slice(0, 16);
 }
 
-function build(
-  sealer: SealerKind,
-  ed25519Seed: Uint8Array,
-  x25519Secret: Uint8Array,
-): KioskKeys {
+function build(sealer: SealerKind, ed25519Seed: Uint8Array, x25519Secret: Uint8Array): KioskKeys {
   const signer = ed25519SignerFromSeed(ed25519Seed);
   const boxKey = x25519.getPublicKey(x25519Secret);
   // Keep a private copy: the caller zeroes its buffers.

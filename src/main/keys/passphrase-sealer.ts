@@ -26,12 +26,7 @@ const BlobSchema = z.strictObject({
 
 export type PassphraseError = { readonly kind: 'weak-passphrase'; readonly minLength: number };
 
-function aad(h: {
-  cost: ScryptCost;
-  salt: Uint8Array;
-  iv: Uint8Array;
-  label: string;
-}): Uint8Array {
+function aad(h: { cost: ScryptCost; salt: Uint8Array; iv: Uint8Array; label: string }): Uint8Array {
   return encodeCanonical({
     format: FORMAT,
     kdf: 'scrypt',

@@ -83,7 +83,10 @@ export function verifyBundle(
   ) {
     return err({ kind: 'wrong-kiosk' });
   }
-  if (opts.expectedNonce !== null && !equalBytes(bundle.kiosk.enrollmentNonce, opts.expectedNonce)) {
+  if (
+    opts.expectedNonce !== null &&
+    !equalBytes(bundle.kiosk.enrollmentNonce, opts.expectedNonce)
+  ) {
     return err({ kind: 'stale-nonce' });
   }
   const secret = openSealedBox(bundle.rollSecret, opts.kiosk, {

@@ -31,8 +31,7 @@ export interface Enrollment {
 }
 
 export type EnrollmentError =
-  | { readonly kind: 'malformed'; readonly message: string }
-  | { readonly kind: 'bad-signature' };
+  { readonly kind: 'malformed'; readonly message: string } | { readonly kind: 'bad-signature' };
 
 export function createEnrollment(
   keys: Pick<KioskKeys, 'signingKey' | 'boxKey' | 'signer'>,

@@ -39,9 +39,7 @@ function contextBytes(c: BoxContext): Uint8Array {
 
 function deriveKey(shared: Uint8Array, eph: Uint8Array, recipient: Uint8Array, ctx: Uint8Array) {
   const info = Buffer.concat([Buffer.from(INFO, 'utf8'), ctx]);
-  return new Uint8Array(
-    hkdfSync('sha256', shared, Buffer.concat([eph, recipient]), info, 32),
-  );
+  return new Uint8Array(hkdfSync('sha256', shared, Buffer.concat([eph, recipient]), info, 32));
 }
 
 /** The authority's side (and the test authority's). */

@@ -9,7 +9,12 @@ import { EVENTS } from '../../shared/events.js';
 import type { Logger } from '../../shared/log.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import { decodeCanonical, encodeCanonical } from '../../protocol/encoding.js';
-import { readFileIfExists, wipeFile, writeFileAtomic, type FileError } from '../keys/atomic-file.js';
+import {
+  readFileIfExists,
+  wipeFile,
+  writeFileAtomic,
+  type FileError,
+} from '../keys/atomic-file.js';
 import {
   createKioskKey,
   KIOSK_KEY_FILE,
@@ -119,7 +124,9 @@ export interface ProvisioningDeps {
 
 type Pending = { request: EnrollmentRequest; file: Uint8Array; qrPayload: string };
 
-function failedStep(e: ProvisioningError): 'identity' | 'jurisdiction' | 'bootstrap' | 'checkpoint' {
+function failedStep(
+  e: ProvisioningError,
+): 'identity' | 'jurisdiction' | 'bootstrap' | 'checkpoint' {
   if (e.kind !== 'invalid') return 'identity';
   const first = e.fields[0] ?? '';
   if (first.startsWith('checkpoint')) return 'checkpoint';
@@ -203,7 +210,11 @@ export function createProvisioningService(deps: ProvisioningDeps): ProvisioningS
       expectedNonce: null,
     });
     if (!v.ok) return err({ kind: 'record-invalid', reason: v.error.kind });
-    return ok({ bundle: v.value.bundle, rollSecret: v.value.rollSecret, importedAt: r.data.importedAt });
+    return ok({
+      bundle: v.value.bundle,
+      rollSecret: v.value.rollSecret,
+      importedAt: r.data.importedAt,
+    });
   }
 
   return {

@@ -133,10 +133,7 @@ export function createPollsService(deps: {
   const { store } = deps;
   const queueEmpty = () => store.outbox.pending(1).length === 0;
 
-  function command(
-    electionId: string,
-    cmd: PollsCommand,
-  ): Result<PollsOutcome, PollsServiceError> {
+  function command(electionId: string, cmd: PollsCommand): Result<PollsOutcome, PollsServiceError> {
     const who = deps.authorize(PERMISSION[cmd]);
     if (!who.ok) return who;
     const current = store.polls.state(electionId);
@@ -146,7 +143,11 @@ export function createPollsService(deps: {
     if (cmd === 'open') {
       const before = store.reconciliation.counts(electionId);
       if (before.cast.total !== 0 || before.challenged.total !== 0) {
-        return err({ kind: 'not-zero', cast: before.cast.total, challenged: before.challenged.total });
+        return err({
+          kind: 'not-zero',
+          cast: before.cast.total,
+          challenged: before.challenged.total,
+        });
       }
     }
     // Resume and open are both the store's 'open'; the store re-checks the transition.

@@ -1,7 +1,12 @@
 // The other audited staff actions on the store: running a reconciliation and exporting it
 // signed with the kiosk key. Each asks the staff service first; the audit entry names the
 // staff member's roster fingerprint and the election, nothing else.
-import type { ExportFileFormat, ExportSigner, ReconciliationCounts, Store } from '../../store/index.js';
+import type {
+  ExportFileFormat,
+  ExportSigner,
+  ReconciliationCounts,
+  Store,
+} from '../../store/index.js';
 import { EVENTS } from '../../shared/events.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import type { AuditAppendError } from '../../store/index.js';

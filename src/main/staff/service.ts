@@ -199,7 +199,12 @@ export function createStaffService(deps: StaffServiceDeps): StaffService {
     const now = deps.clock.now();
     touch();
 
-    let current = clampToClock(deps.lockout.current(), now);
+    let current = deps.lockout.current();
+    const clamped = clampToClock(current, now);
+    if (clamped !== current) {
+      if (!(await deps.lockout.save(clamped)).ok) return err({ kind: 'storage' });
+      current = clamped;
+    }
     const wait = remainingMs(current, now, policy);
     if (wait > 0) return err({ kind: 'locked', retryInSec: Math.ceil(wait / 1000) });
 

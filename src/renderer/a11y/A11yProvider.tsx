@@ -63,10 +63,12 @@ export function A11yProvider(props: {
 
   useLayoutEffect(() => applyToDocument(document.documentElement, settings), [settings]);
 
-  const speechAvailable = useSyncExternalStore(
-    (onChange) => engine.onVoicesChanged(onChange),
-    () => engine.canSpeak(language),
+  // Voices load asynchronously (and may never arrive): re-check when the engine says so.
+  const subscribe = useCallback(
+    (onChange: () => void) => engine.onVoicesChanged(onChange),
+    [engine],
   );
+  const speechAvailable = useSyncExternalStore(subscribe, () => engine.canSpeak(language));
 
   const say = useCallback(
     (text: string, with_?: A11ySettings) => void narrate(engine, with_ ?? settings, language, text),

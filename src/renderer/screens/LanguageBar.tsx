@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import { LANGUAGES, type Language } from '../../main/rpc/schema.js';
+import { TouchTarget } from '../ui/TouchTarget.js';
 
 export function LanguageBar(props: {
   current: Language;
@@ -9,17 +10,16 @@ export function LanguageBar(props: {
   return (
     <nav className="languages" aria-label={props.t('language.label')}>
       {LANGUAGES.map((l) => (
-        <button
+        <TouchTarget
           key={l}
-          type="button"
           lang={l}
           className="lang"
           data-testid={`lang-${l}`}
-          aria-pressed={props.current === l}
-          onClick={() => props.onChoose(l)}
+          pressed={props.current === l}
+          onActivate={() => props.onChoose(l)}
         >
           {props.t(`language.${l}`)}
-        </button>
+        </TouchTarget>
       ))}
     </nav>
   );

@@ -38,7 +38,7 @@ import {
   type TrustedState,
 } from '../../../src/sync/light/index.js';
 import { err, ok } from '../../../src/shared/result.js';
-import { testNet, type TestNet } from '../../unit/devnet-net/helpers.js';
+import { must, testNet, type TestNet } from '../../unit/devnet-net/helpers.js';
 
 let t: TestNet;
 let world: DemoWorld;
@@ -63,8 +63,14 @@ function ballotTx(sealed: SealedBallot, kioskId: string, electionId: string): Ui
   return encodeTx(tx);
 }
 
-function seal(electionId: string, nullifier: Uint8Array, kioskSeq = 0, signer = world.kiosk.signer, kioskId = world.kiosk.kioskId): SealedBallot {
-  const e = world.elections.find((x) => x.electionId === electionId)!;
+function seal(
+  electionId: string,
+  nullifier: Uint8Array,
+  kioskSeq = 0,
+  signer = world.kiosk.signer,
+  kioskId = world.kiosk.kioskId,
+): SealedBallot {
+  const e = must(world.elections.find((x) => x.electionId === electionId));
   const r = sealBallot({
     ctx: e.ctx,
     prepared: prepareBallot(e.ctx, 'main'),
@@ -100,11 +106,16 @@ async function verifiedHeader(height: number): Promise<TrustedState> {
     const r = await call(kiosk, serverAddr, HEADERS_PROTOCOL, { from: h, to: h });
     if (!r.ok) return err(r.error);
     const b = r.value.blocks[0];
-    return b === undefined ? err({ kind: 'missing' as const }) : ok(b);
+    return b === undefined ? err({ kind: 'closed' as const, message: `no block ${h}` }) : ok(b);
   };
   const first = await fetch(1);
   if (!first.ok) throw new Error('no block 1');
-  const trusted = trustFromCheckpoint(t.net.checkpoint(1), first.value, t.clock.now(), DEFAULT_TRUST_OPTIONS);
+  const trusted = trustFromCheckpoint(
+    t.net.checkpoint(1),
+    first.value,
+    t.clock.now(),
+    DEFAULT_TRUST_OPTIONS,
+  );
   if (!trusted.ok) throw new Error(JSON.stringify(trusted.error));
   const r = await verifyToHeight({
     trusted: trusted.value.trusted,
@@ -131,11 +142,11 @@ beforeAll(async () => {
   if (!s.ok || !k.ok) throw new Error('net node failed');
   server = s.value;
   kiosk = k.value;
-  serverAddr = server.multiaddrs()[0]!.toString();
+  serverAddr = must(server.multiaddrs()[0]).toString();
   await serveLightProtocols(server, {
     validator: () => t.net.validator(0),
-    signer: t.net.nodes[0]!.signer,
-    faults: t.net.nodes[0]!.faults,
+    signer: must(t.net.nodes[0]).signer,
+    faults: must(t.net.nodes[0]).faults,
   });
 });
 
@@ -150,17 +161,32 @@ describe('a ballot through the devnet over libp2p', () => {
   it('the demo world is on chain: kiosk registered, all elections created (state proof)', async () => {
     const latest = t.net.validator(0).committedHeight;
     const trusted = await verifiedHeader(latest);
-    const keys = [key.kiosk(world.kiosk.kioskId), ...world.elections.map((e) => key.election(e.electionId))];
+    const keys = [
+      key.kiosk(world.kiosk.kioskId),
+      ...world.elections.map((e) => key.election(e.electionId)),
+    ];
     const r = await call(kiosk, serverAddr, STATE_PROTOCOL, { height: latest, keys, prefix: null });
     if (!r.ok || r.value.status !== 'ok') throw new Error(JSON.stringify(r));
     keys.forEach((k, i) => {
-      const v = verifyStateProof(trusted.header.appHash, k, r.value.status === 'ok' ? r.value.proofs[i]! : (undefined as never));
+      const v = verifyStateProof(
+        trusted.header.appHash,
+        k,
+        r.value.status === 'ok' ? must(r.value.proofs[i]) : (undefined as never),
+      );
       expect(v.ok && v.value !== null).toBe(true);
     });
     // An absent key is proven absent.
-    const absent = await call(kiosk, serverAddr, STATE_PROTOCOL, { height: latest, keys: ['kiosk/nobody'], prefix: null });
+    const absent = await call(kiosk, serverAddr, STATE_PROTOCOL, {
+      height: latest,
+      keys: ['kiosk/nobody'],
+      prefix: null,
+    });
     if (!absent.ok || absent.value.status !== 'ok') throw new Error('state failed');
-    const a = verifyStateProof(trusted.header.appHash, 'kiosk/nobody', absent.value.proofs[0]!);
+    const a = verifyStateProof(
+      trusted.header.appHash,
+      'kiosk/nobody',
+      must(absent.value.proofs[0]),
+    );
     expect(a).toEqual({ ok: true, value: null });
   });
 
@@ -172,7 +198,7 @@ describe('a ballot through the devnet over libp2p', () => {
     if (answer.status !== 'received') return;
     expect(verifyReceipt(answer.receipt)).toBe(true);
     expect(receiptCovers(answer.receipt, taggedHash(TAG.devnetTxId, tx))).toBe(true);
-    expect(toHex(answer.receipt.body.ballotId!)).toBe(toHex(sealed.ballotId));
+    expect(toHex(must(answer.receipt.body.ballotId))).toBe(toHex(sealed.ballotId));
     expect((await proof(sealed.ballotId)).status).toBe('pending');
     await t.until(t.net.validator(0).committedHeight + 2);
     const p = await proof(sealed.ballotId);
@@ -182,7 +208,11 @@ describe('a ballot through the devnet over libp2p', () => {
     // The proven leaf is the very transaction the kiosk sent.
     expect(toHex(p.tx)).toBe(toHex(tx));
     // Resubmitting is idempotent success: already included, with the height.
-    expect(await submit(tx)).toEqual({ status: 'included', height: p.height, index: p.proof.index });
+    expect(await submit(tx)).toEqual({
+      status: 'included',
+      height: p.height,
+      index: p.proof.index,
+    });
   });
 
   it('refuses a ballot from an unregistered kiosk, with the reason visible via a query', async () => {
@@ -190,21 +220,32 @@ describe('a ballot through the devnet over libp2p', () => {
     const sealed = seal('e-demo-recall', nullifier('voter-2'), 0, rogue, 'kiosk-rogue');
     const answer = await submit(ballotTx(sealed, 'kiosk-rogue', 'e-demo-recall'));
     expect(answer).toMatchObject({ status: 'rejected', reason: 'unregistered-kiosk' });
-    expect(await proof(sealed.ballotId)).toMatchObject({ status: 'rejected', reason: 'unregistered-kiosk', height: null });
+    expect(await proof(sealed.ballotId)).toMatchObject({
+      status: 'rejected',
+      reason: 'unregistered-kiosk',
+      height: null,
+    });
   });
 
   it('refuses a ballot whose proofs do not verify (re-signed by the registered kiosk)', async () => {
     const sealed = seal('e-demo-confidence', nullifier('voter-3'));
     // The kiosk lies: it flips the vote's ciphertext but keeps the old proofs.
     const [row] = sealed.envelope.ciphertexts;
-    const swapped = { ...sealed.envelope, ciphertexts: [[row![1]!, row![0]!]] };
+    const swapped = { ...sealed.envelope, ciphertexts: [[must(must(row)[1]), must(must(row)[0])]] };
     const { confirmationCode: _c, ...body } = swapped;
     const env = { ...body, confirmationCode: confirmationCode(body) };
     const bytes = encodeEnvelope(env);
     const signature = world.kiosk.signer.sign(envelopeSigningMessage(bytes));
     const ballotId = taggedHash(TAG.ballotId, bytes);
     const tx = encodeTx({
-      body: { kind: 'ballot', electionId: 'e-demo-confidence', kioskId: world.kiosk.kioskId, nullifier: env.nullifier, ballotId, envelope: bytes },
+      body: {
+        kind: 'ballot',
+        electionId: 'e-demo-confidence',
+        kioskId: world.kiosk.kioskId,
+        nullifier: env.nullifier,
+        ballotId,
+        envelope: bytes,
+      },
       signature,
     });
     const answer = await submit(tx);
@@ -217,7 +258,9 @@ describe('a ballot through the devnet over libp2p', () => {
   it('refuses a second ballot with a used nullifier', async () => {
     const n = nullifier('voter-4');
     const first = seal('e-demo-referendum', n, 0);
-    expect((await submit(ballotTx(first, world.kiosk.kioskId, 'e-demo-referendum'))).status).toBe('received');
+    expect((await submit(ballotTx(first, world.kiosk.kioskId, 'e-demo-referendum'))).status).toBe(
+      'received',
+    );
     await t.until(t.net.validator(0).committedHeight + 2);
     const second = seal('e-demo-referendum', n, 1);
     const answer = await submit(ballotTx(second, world.kiosk.kioskId, 'e-demo-referendum'));

@@ -4,7 +4,7 @@ import { chainGenesis, prepareBallot, sealBallot } from '../../../src/ballot/ind
 import { encodeTx } from '../../../src/devnet/app/index.js';
 import { demoWorld } from '../../../src/devnet/world.js';
 import { taggedHash } from '../../../src/protocol/hash.js';
-import type { TestNet } from './helpers.js';
+import { must, type TestNet } from './helpers.js';
 
 export async function ballotTxFor(t: TestNet): Promise<{ tx: Uint8Array; ballotId: Uint8Array }> {
   const nowS = Math.floor(t.clock.now() / 1000);
@@ -14,7 +14,7 @@ export async function ballotTxFor(t: TestNet): Promise<{ tx: Uint8Array; ballotI
     if (!r.ok) throw new Error(JSON.stringify(r.error));
   }
   await t.until(t.net.validator(0).committedHeight + 2);
-  const e = world.elections.find((x) => x.kind === 'referendum')!;
+  const e = must(world.elections.find((x) => x.kind === 'referendum'));
   const sealed = sealBallot({
     ctx: e.ctx,
     prepared: prepareBallot(e.ctx, 'main'),

@@ -3,7 +3,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeTx, signTx, DEFAULT_UNIT_PARAMS } from '../../../src/devnet/app/index.js';
 import { conflictingLightBlock } from '../../../src/devnet/faults.js';
-import { answerHeaders, answerProof, answerSubmit, type LightServerDeps } from '../../../src/devnet/rpc.js';
+import {
+  answerHeaders,
+  answerProof,
+  answerSubmit,
+  type LightServerDeps,
+} from '../../../src/devnet/rpc.js';
 import { type LightBlock } from '../../../src/protocol/header.js';
 import { toHex } from '../../../src/protocol/hash.js';
 import { verifyTxInclusion } from '../../../src/protocol/light-rpc.js';
@@ -16,7 +21,7 @@ import {
   type TrustedState,
 } from '../../../src/sync/light/index.js';
 import { ok } from '../../../src/shared/result.js';
-import { testNet, type TestNet } from './helpers.js';
+import { must, testNet, type TestNet } from './helpers.js';
 import type { Devnet } from '../../../src/devnet/devnet.js';
 
 let t: TestNet | undefined;
@@ -26,9 +31,9 @@ afterEach(() => {
 });
 
 const serverOf = (net: Devnet, i: number): LightServerDeps => ({
-  validator: () => (net.nodes[i]!.running ? net.validator(i) : undefined),
-  signer: net.nodes[i]!.signer,
-  faults: net.nodes[i]!.faults,
+  validator: () => (must(net.nodes[i]).running ? net.validator(i) : undefined),
+  signer: must(net.nodes[i]).signer,
+  faults: must(net.nodes[i]).faults,
 });
 
 function headerAt(d: LightServerDeps, h: number): LightBlock {
@@ -38,14 +43,30 @@ function headerAt(d: LightServerDeps, h: number): LightBlock {
 }
 
 function trustAt1(tn: TestNet): TrustedState {
-  const r = trustFromCheckpoint(tn.net.checkpoint(1), tn.net.validator(0).lightBlock(1)!, tn.clock.now(), DEFAULT_TRUST_OPTIONS);
+  const r = trustFromCheckpoint(
+    tn.net.checkpoint(1),
+    must(tn.net.validator(0).lightBlock(1)),
+    tn.clock.now(),
+    DEFAULT_TRUST_OPTIONS,
+  );
   if (!r.ok) throw new Error(JSON.stringify(r.error));
   return r.value.trusted;
 }
 
 let seq = 0;
 const authorityTx = (net: Devnet) =>
-  encodeTx(signTx({ kind: 'unit-params', seq: ++seq, unit: `u${seq}`, parent: null, params: DEFAULT_UNIT_PARAMS }, net.authority));
+  encodeTx(
+    signTx(
+      {
+        kind: 'unit-params',
+        seq: ++seq,
+        unit: `u${seq}`,
+        parent: null,
+        params: DEFAULT_UNIT_PARAMS,
+      },
+      net.authority,
+    ),
+  );
 
 describe('fault switches', () => {
   it('forged header: a validator serving an altered header is rejected by the light client', async () => {
@@ -53,7 +74,9 @@ describe('fault switches', () => {
     await t.until(3);
     const d = serverOf(t.net, 2);
     const honest = headerAt(d, 2);
-    expect(verifyLightBlock(trustAt1(t), honest, t.clock.now(), DEFAULT_TRUST_OPTIONS).ok).toBe(true);
+    expect(verifyLightBlock(trustAt1(t), honest, t.clock.now(), DEFAULT_TRUST_OPTIONS).ok).toBe(
+      true,
+    );
     d.faults.forgeHeaders = true;
     const forged = headerAt(d, 2);
     const r = verifyLightBlock(trustAt1(t), forged, t.clock.now(), DEFAULT_TRUST_OPTIONS);
@@ -63,20 +86,30 @@ describe('fault switches', () => {
   it('fewer than 1/3 byzantine signers cannot make a conflicting header verify', async () => {
     t = testNet();
     await t.until(4);
-    const honest = t.net.validator(0).lightBlock(4)!;
-    const byz = [t.net.nodes[3]!.signer];
+    const honest = must(t.net.validator(0).lightBlock(4));
+    const byz = [must(t.net.nodes[3]).signer];
     for (const ownSet of [false, true]) {
-      const r = verifyLightBlock(trustAt1(t), conflictingLightBlock(honest, byz, ownSet), t.clock.now(), DEFAULT_TRUST_OPTIONS);
+      const r = verifyLightBlock(
+        trustAt1(t),
+        conflictingLightBlock(honest, byz, ownSet),
+        t.clock.now(),
+        DEFAULT_TRUST_OPTIONS,
+      );
       expect(r.ok).toBe(false);
-      if (!r.ok) expect(['insufficient-voting-power', 'insufficient-trust']).toContain(r.error.kind);
+      if (!r.ok)
+        expect(['insufficient-voting-power', 'insufficient-trust']).toContain(r.error.kind);
     }
   });
 
   it('1/3 or more byzantine signers: the primary check passes, the witness cross-check yields evidence', async () => {
     t = testNet();
     await t.until(4);
-    const honest = t.net.validator(0).lightBlock(4)!;
-    const attack = conflictingLightBlock(honest, [t.net.nodes[2]!.signer, t.net.nodes[3]!.signer], true);
+    const honest = must(t.net.validator(0).lightBlock(4));
+    const attack = conflictingLightBlock(
+      honest,
+      [must(t.net.nodes[2]).signer, must(t.net.nodes[3]).signer],
+      true,
+    );
     const trusted = trustAt1(t);
     // Skipping from height 1: half the trusted power signed (>= 1/3), all of "their" set.
     const primary = verifyLightBlock(trusted, attack, t.clock.now(), DEFAULT_TRUST_OPTIONS);
@@ -102,7 +135,7 @@ describe('fault switches', () => {
     const d = serverOf(t.net, 1);
     const good = answerProof(d, { ballotId });
     if (good.status !== 'included') throw new Error(JSON.stringify(good));
-    const header = t.net.validator(0).lightBlock(good.height)!.header;
+    const header = must(t.net.validator(0).lightBlock(good.height)).header;
     expect(verifyTxInclusion(good, header).ok).toBe(true);
     d.faults.badProofs = true;
     const bad = answerProof(d, { ballotId });
@@ -131,38 +164,53 @@ describe('fault switches', () => {
     await t.until(start + 6, 1000);
     const v = t.net.validator(1);
     const top = v.committedHeight;
-    const last = v.lightBlock(top)!;
-    expect(last.validatorSet.validators.map((x) => toHex(x.pubKey))).toContain(toHex(t.net.nodes[4]!.signer.publicKey));
-    expect(last.validatorSet.validators.map((x) => toHex(x.pubKey))).not.toContain(toHex(t.net.nodes[0]!.signer.publicKey));
+    const last = must(v.lightBlock(top));
+    expect(last.validatorSet.validators.map((x) => toHex(x.pubKey))).toContain(
+      toHex(must(t.net.nodes[4]).signer.publicKey),
+    );
+    expect(last.validatorSet.validators.map((x) => toHex(x.pubKey))).not.toContain(
+      toHex(must(t.net.nodes[0]).signer.publicKey),
+    );
     const r = await verifyToHeight({
       trusted: trustAt1(t),
       targetHeight: top,
-      fetch: async (h) => ok(v.lightBlock(h)!),
+      fetch: async (h) => ok(must(v.lightBlock(h))),
       clock: t.clock,
       options: DEFAULT_TRUST_OPTIONS,
     });
     expect(r.ok ? 'ok' : JSON.stringify(r.error)).toBe('ok');
     // An update not signed by the authority is refused at the mempool.
-    const forged = new Uint8Array(await import('../../../src/protocol/encoding.js').then((m) => m.encodeCanonical({ validatorUpdate: { kind: 'devnet-validator-set', nonce: 99, validatorSet: last.validatorSet }, signature: new Uint8Array(64) })));
+    const forged = new Uint8Array(
+      await import('../../../src/protocol/encoding.js').then((m) =>
+        m.encodeCanonical({
+          validatorUpdate: {
+            kind: 'devnet-validator-set',
+            nonce: 99,
+            validatorSet: last.validatorSet,
+          },
+          signature: new Uint8Array(64),
+        }),
+      ),
+    );
     expect(v.submit(forged)).toEqual({ ok: false, error: { kind: 'bad-validator-update' } });
   });
 
   it('clock skew: a validator stamping future times has its proposals refused; the chain moves on', async () => {
     t = testNet({ maxClockDriftMs: 5_000 });
     await t.until(1);
-    t.net.nodes[2]!.faults.clockSkewMs = 60_000;
+    must(t.net.nodes[2]).faults.clockSkewMs = 60_000;
     const from = t.net.validator(0).committedHeight;
     expect(t.net.submit(authorityTx(t.net), 0).ok).toBe(true);
     await t.until(from + 6, 1000);
     const v = t.net.validator(0);
     for (let h = from + 1; h <= from + 6; h++) {
       // No header from the future got committed, so the light client never sees one.
-      expect(v.lightBlock(h)!.header.time).toBeLessThanOrEqual(t.clock.now() + 5_000);
+      expect(must(v.lightBlock(h)).header.time).toBeLessThanOrEqual(t.clock.now() + 5_000);
     }
     const r = await verifyToHeight({
       trusted: trustAt1(t),
       targetHeight: from + 6,
-      fetch: async (h) => ok(v.lightBlock(h)!),
+      fetch: async (h) => ok(must(v.lightBlock(h))),
       clock: t.clock,
       options: { ...DEFAULT_TRUST_OPTIONS, maxClockDriftMs: 5_000 },
     });

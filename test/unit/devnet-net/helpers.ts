@@ -6,6 +6,12 @@ import { join } from 'node:path';
 import { ManualClock } from '../../../src/shared/clock.js';
 import { startDevnet, type Devnet, type DevnetOptions } from '../../../src/devnet/devnet.js';
 
+/** The value, or a thrown error naming what was missing (tests index what they built). */
+export function must<T>(x: T | undefined | null): T {
+  if (x === undefined || x === null) throw new Error('expected a value');
+  return x;
+}
+
 export const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 export interface TestNet {
