@@ -93,11 +93,9 @@ async function enqueueVsBare(dir: string, ctx: BenchContext): Promise<BenchRow[]
 function populate(store: Store, rows: number, ctx: BenchContext): void {
   const db = storeDatabase(store);
   const ins = db.prepare(
-    `INSERT INTO outbox (kiosk_seq, ballot_id, election_id, kind, state, reject_reason, envelope, enqueued_day)
-     VALUES (?, ?, ?, ?, ?, ?, ?, '2026-11-01')`,
-  );
-  const link = db.prepare(
-    'INSERT INTO confirmation_chain (kiosk_seq, code, prev) VALUES (?, ?, ?)',
+    `INSERT INTO outbox (kiosk_seq, ballot_id, election_id, kind, state, reject_reason,
+       confirmation_code, chain_prev, enqueued_day, envelope)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, '2026-11-01', ?)`,
   );
   const envelope = randomBytes(32);
   const pool = randomBytes(64 * 1024 + 64);
@@ -133,9 +131,10 @@ function populate(store: Store, rows: number, ctx: BenchContext): void {
           kind,
           rejected ? 'rejected' : states[i % states.length],
           rejected ? reasons[i % reasons.length] : null,
+          code,
+          prev,
           envelope,
         );
-        link.run(i, code, prev);
         prev = code;
       }
     })();

@@ -1,6 +1,7 @@
 // The ballot outbox: sealed envelopes waiting for, and tracked through, delivery to the
 // validators. `enqueue` is the moment a ballot becomes durable; its Ok value is the only
 // licence to tell the voter "recorded" (DESIGN.md §6).
+import Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { Clock } from '../shared/clock.js';
 import { err, ok, type Result } from '../shared/result.js';
@@ -210,33 +211,43 @@ export function createOutbox(db: Db, clock: Clock): Outbox {
   };
 
   const insert = db.transaction((b: SealedBallot): Result<Recorded, EnqueueError> => {
-    const existing = q.byId.get(b.ballotId);
-    if (existing !== undefined) {
-      const same =
-        existing.kiosk_seq === b.kioskSeq &&
-        existing.envelope.equals(b.envelope) &&
-        existing.code.equals(b.confirmationCode);
-      return same
-        ? ok({ recorded: true, kioskSeq: b.kioskSeq, duplicate: true })
-        : err({ kind: 'conflict' });
-    }
     const head = q.head.get();
-    if (head !== undefined) {
-      if (b.kioskSeq <= head.kiosk_seq) return err({ kind: 'conflict' });
-      if (b.kioskSeq !== head.kiosk_seq + 1 || !head.code.equals(b.chainPrev)) {
-        return err({ kind: 'chain-break', expectedSeq: head.kiosk_seq + 1 });
+    const continues =
+      head === undefined || (b.kioskSeq === head.kiosk_seq + 1 && head.code.equals(b.chainPrev));
+    if (!continues) {
+      // Not the next link: a retry of a stored ballot, a clash, or a break in the chain.
+      const existing = q.byId.get(b.ballotId);
+      if (existing !== undefined) {
+        const same =
+          existing.kiosk_seq === b.kioskSeq &&
+          existing.envelope.equals(b.envelope) &&
+          existing.code.equals(b.confirmationCode);
+        return same
+          ? ok({ recorded: true, kioskSeq: b.kioskSeq, duplicate: true })
+          : err({ kind: 'conflict' });
       }
+      if (b.kioskSeq <= head.kiosk_seq) return err({ kind: 'conflict' });
+      return err({ kind: 'chain-break', expectedSeq: head.kiosk_seq + 1 });
     }
-    q.insertBallot.run(
-      b.kioskSeq,
-      b.ballotId,
-      b.electionId,
-      b.kind,
-      b.confirmationCode,
-      b.chainPrev,
-      coarseDay(clock.now()),
-      b.envelope,
-    );
+    // The next link: insert straight away (the common path has no lookup by id); a ballot id
+    // already stored under another seq trips the UNIQUE index and only this statement undoes.
+    try {
+      q.insertBallot.run(
+        b.kioskSeq,
+        b.ballotId,
+        b.electionId,
+        b.kind,
+        b.confirmationCode,
+        b.chainPrev,
+        coarseDay(clock.now()),
+        b.envelope,
+      );
+    } catch (e) {
+      if (e instanceof Database.SqliteError && e.code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        return err({ kind: 'conflict' });
+      }
+      throw e;
+    }
     return ok({ recorded: true, kioskSeq: b.kioskSeq, duplicate: false });
   });
 

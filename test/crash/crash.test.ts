@@ -129,8 +129,8 @@ describe('crash harness', () => {
           const db = storeDatabase(store);
           const rows = db
             .prepare<[], { kiosk_seq: number; id: string; state: OutboxState; code: string }>(
-              `SELECT o.kiosk_seq, lower(hex(o.ballot_id)) AS id, o.state, lower(hex(c.code)) AS code
-               FROM outbox o JOIN confirmation_chain c ON c.kiosk_seq = o.kiosk_seq`,
+              `SELECT o.kiosk_seq, lower(hex(o.ballot_id)) AS id, o.state, lower(hex(o.confirmation_code)) AS code
+               FROM outbox o`,
             )
             .all();
           const bySeq = new Map(rows.map((r) => [r.kiosk_seq, r]));
