@@ -46,6 +46,7 @@ export {
 export {
   verifyEnvelope,
   verifyEnvelopeContent,
+  verifyUnsignedEnvelope,
   type VerifiedBallot,
   type VerifyError,
 } from './verify-envelope.js';

@@ -20,6 +20,8 @@ import { authoritySigner } from './keys.js';
 import { devnetPeerIds, runValidatorProcess } from './process.js';
 import { demoWorld } from './world.js';
 
+const STOP_GRACE_MS = 3000;
+
 const GenesisFileSchema = z.strictObject({
   chainId: z.string(),
   seed: z.string(),
@@ -116,7 +118,10 @@ async function runNode(a: ReturnType<typeof args>, index: number): Promise<void>
     process.stdin.once('end', () => resolve());
     process.stdin.resume();
   });
+  // A stop that hangs (a peer mid-dial) must not keep the process: bounded shutdown.
+  setTimeout(() => process.exit(1), STOP_GRACE_MS).unref();
   await running.stop();
+  process.exit(0);
 }
 
 async function launch(a: ReturnType<typeof args>): Promise<void> {
@@ -201,9 +206,16 @@ async function launch(a: ReturnType<typeof args>): Promise<void> {
     for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => resolve());
   });
   stopAll();
+  // Children get STOP_GRACE_MS to stop cleanly, then are killed.
+  const kill = setTimeout(() => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  }, STOP_GRACE_MS + 1000);
+  kill.unref();
   await Promise.all(
     children.map((c) =>
-      c.exitCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', r)),
+      c.exitCode !== null || c.signalCode !== null
+        ? Promise.resolve()
+        : new Promise((r) => c.once('exit', r)),
     ),
   );
 }

@@ -270,7 +270,9 @@ export class Validator {
     }
     const r = applyTx(this.mempoolView, decoded.value, this.nextCtx(), this.o.deps);
     if (!r.ok) {
-      if (ballotHex !== null) {
+      // Only a direct submission's refusal is recorded: a relayed copy may just have arrived
+      // before a transaction it depends on, and is still pending at the validator that relayed it.
+      if (ballotHex !== null && gossip) {
         this.o.store.recordStatus(ballotHex, {
           kind: 'rejected',
           height: null,

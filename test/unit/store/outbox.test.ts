@@ -75,6 +75,12 @@ describe('outbox', () => {
       ok: false,
       error: { kind: 'conflict' },
     });
+    // The next link in every way, but under an id already stored: refused, nothing written.
+    expect(store.outbox.enqueue({ ...b, ballotId: a.ballotId })).toEqual({
+      ok: false,
+      error: { kind: 'conflict' },
+    });
+    expect(store.chain.verify()).toMatchObject({ ok: true, links: 1 });
     expect(store.outbox.enqueue(b).ok).toBe(true);
     expect(store.chain.verify()).toMatchObject({ ok: true, links: 2 });
   });
