@@ -1,5 +1,6 @@
 // A provisioned test kiosk: state dir, real store, passphrase sealer at test cost, the test
 // authority, the provisioning service and the staff service on a ManualClock.
+import { afterAll } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,10 +28,19 @@ export function testSealer(passphrase = 'a long enough test passphrase'): KeySea
   return s.value;
 }
 
+// Every directory a test file makes is removed when that file's tests are done (tmpfs is
+// memory: leaving them behind would eat it across runs).
+const made = new Set<string>();
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+  made.clear();
+});
+
 export function tempDir(): { dir: string; cleanup(): void } {
   // tmpfs where there is one: these tests check logic, and fsyncs on a shared disk are slow.
   const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
   const dir = mkdtempSync(join(base, 'veche-staff-'));
+  made.add(dir);
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
