@@ -1,65 +1,31 @@
-// The app's verifiers (AppDeps) backed by the real ballot module: the devnet checks every
-// ballot's proofs and every challenge's opening exactly as a public verifier would.
-import { loadElectionBytes, parseReveal, type ElectionContext } from '../ballot/index.js';
-// Not re-exported by the ballot module's index yet.
-import { verifyUnsignedEnvelope } from '../ballot/verify-envelope.js';
-import { equalBytes } from '../protocol/bytes.js';
+// The app's verifiers (AppDeps) backed by the real ballot module, for one validator: the
+// devnet checks every ballot's proofs, opens every challenge, and verifies every tally's
+// decryption proofs against the cast envelopes, exactly as a public verifier would.
+// Envelopes live in the blocks (dataHash), not in the app state, so the tally check reads
+// them back from this validator's own chain store.
 import { toHex } from '../protocol/hash.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { err, ok, type Result } from '../shared/result.js';
-import type { AppDeps, ElectionRecord, VerifierError } from './app/index.js';
+import { ballotVerifiers, decodeTx, type AppDeps } from './app/index.js';
+import type { ChainStore } from './consensus/store.js';
 
-// Loading an election verifies its guardian key proofs: worth caching. Keyed by the
-// definition's hash; bounded (a devnet runs a handful of elections).
-const MAX_CONTEXTS = 64;
+/** The envelope of a ballot this validator included, or undefined. */
+export function envelopeFromChain(
+  store: Pick<ChainStore, 'ballotStatus' | 'block'>,
+  electionId: string,
+  ballotId: Uint8Array,
+): Uint8Array | undefined {
+  const status = store.ballotStatus(toHex(ballotId));
+  if (status?.kind !== 'included') return undefined;
+  const txBytes = store.block(status.height)?.txs[status.index];
+  if (txBytes === undefined) return undefined;
+  const tx = decodeTx(txBytes);
+  if (!tx.ok || tx.value.body.kind !== 'ballot' || tx.value.body.electionId !== electionId) {
+    return undefined;
+  }
+  return tx.value.body.envelope;
+}
 
-export function ballotModuleDeps(): AppDeps {
-  const contexts = new Map<string, Result<ElectionContext, VerifierError>>();
-  const contextOf = (e: ElectionRecord): Result<ElectionContext, VerifierError> => {
-    if (e.definition === null) return err({ kind: 'election-undefined' });
-    const id = toHex(sha256(e.definition));
-    let c = contexts.get(id);
-    if (c === undefined) {
-      const r = loadElectionBytes(e.definition);
-      c = r.ok ? ok(r.value) : err({ kind: `election-${r.error.kind}` });
-      if (contexts.size >= MAX_CONTEXTS) contexts.clear();
-      contexts.set(id, c);
-    }
-    if (c.ok && c.value.election.electionId !== e.electionId) {
-      return err({ kind: 'definition-mismatch' });
-    }
-    return c;
-  };
-  return {
-    verifyBallot(envelope, election, claim) {
-      const ctx = contextOf(election);
-      if (!ctx.ok) return ctx;
-      const v = verifyUnsignedEnvelope(ctx.value, envelope);
-      if (!v.ok) return err({ kind: v.error.kind });
-      const e = v.value.envelope;
-      if (
-        e.electionId !== claim.electionId ||
-        e.kioskId !== claim.kioskId ||
-        !equalBytes(e.nullifier, claim.nullifier) ||
-        !equalBytes(v.value.ballotId, claim.ballotId)
-      ) {
-        return err({ kind: 'claim-mismatch' });
-      }
-      if (e.unit !== claim.kiosk.unit) return err({ kind: 'wrong-unit' });
-      return ok(undefined);
-    },
-    verifyChallenge(reveal, election, claim) {
-      const ctx = contextOf(election);
-      if (!ctx.ok) return ctx;
-      const r = parseReveal(reveal);
-      if (!r.ok) return err({ kind: r.error.kind });
-      if (!equalBytes(r.value.ballotId, claim.ballotId)) return err({ kind: 'wrong-ballot' });
-      return ok(undefined);
-    },
-    verifyTally() {
-      // Verifying decryption proofs needs the cast envelopes, which the app does not hand
-      // over yet (see docs/devnet.md, "Left"): refuse rather than accept unchecked.
-      return err({ kind: 'tally-verification-unavailable' });
-    },
-  };
+export function ballotModuleDeps(store: Pick<ChainStore, 'ballotStatus' | 'block'>): AppDeps {
+  return ballotVerifiers({
+    envelopeOf: (electionId, ballotId) => envelopeFromChain(store, electionId, ballotId),
+  });
 }

@@ -93,7 +93,6 @@ export function startDevnet(opts: DevnetOptions): Devnet {
   const seed = opts.seed ?? DEFAULT_SEED;
   const clock = opts.clock ?? systemClock();
   const logger = opts.logger ?? silentLogger;
-  const deps = opts.deps ?? ballotModuleDeps();
   const blockMs = opts.blockMs ?? 1000;
   mkdirSync(opts.dir, { recursive: true });
   const authority = authoritySigner(seed);
@@ -112,7 +111,7 @@ export function startDevnet(opts: DevnetOptions): Devnet {
       signer: node.signer,
       store,
       clock,
-      deps,
+      deps: opts.deps ?? ballotModuleDeps(store),
       transport: hub.transportFor(() => ref.v),
       blockMs,
       ...(opts.roundTimeoutMs === undefined ? {} : { roundTimeoutMs: opts.roundTimeoutMs }),

@@ -75,7 +75,7 @@ export async function runValidatorProcess(o: ProcessOptions): Promise<RunningVal
     signer,
     store,
     clock: o.clock,
-    deps: ballotModuleDeps(),
+    deps: ballotModuleDeps(store),
     transport,
     blockMs: o.blockMs,
     faults,
