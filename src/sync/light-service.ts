@@ -25,6 +25,9 @@ import {
 import type { FetchError, PeerRpc } from './rpc.js';
 import { loadTrustedState, saveLightBlock, storedHeader } from './trust-store.js';
 
+/** Hash-chain-verified headers kept in memory (they have no verified commit to store). */
+const MAX_LINKED = 4096;
+
 export interface Alarm {
   readonly kind: 'witness-conflict';
   readonly height: number;
@@ -142,6 +145,7 @@ export class LightClient {
       for (const v of stored.nextValidatorSet.validators) this.validatorKeys.add(toHex(v.pubKey));
       return ok(stored);
     }
+    let lastRejection: LightError | undefined;
     for (let i = 0; i < this.d.peers.length; i++) {
       const peer = this.primary;
       const b = await peer.lightBlock(this.d.checkpoint.height);
@@ -152,6 +156,15 @@ export class LightClient {
       const v = trustFromCheckpoint(this.d.checkpoint, b.value, this.d.clock.now(), this.d.options);
       if (!v.ok) {
         this.rejected(b.value.header.height, peer.peerId, v.error);
+        const rejection: LightError = {
+          kind: 'rejected',
+          height: b.value.header.height,
+          peer: peer.peerId,
+          reason: v.error.kind,
+        };
+        // An expired checkpoint is no peer's fault: asking the others cannot help.
+        if (v.error.kind === 'trust-expired') return this.fail(rejection);
+        lastRejection = rejection;
         this.demotePrimary();
         continue;
       }
@@ -161,10 +174,15 @@ export class LightClient {
       this.trustedState = v.value.trusted;
       return ok(v.value.trusted);
     }
-    return this.fail({ kind: 'unavailable', message: 'no validator served the checkpoint block' });
+    return this.fail(
+      lastRejection ?? { kind: 'unavailable', message: 'no validator served the checkpoint block' },
+    );
   }
 
   private rejected(height: number, peer: string, e: VerifyError): void {
+    // Expired trust is not the peer's fault and no peer can fix it: staff must re-provision
+    // a fresh checkpoint (docs/sync.md).
+    if (e.kind === 'trust-expired') this.d.logger.error(EVENTS.trustExpired, { height });
     this.d.logger.warn(EVENTS.headerRejected, { height, peer, reason: e.kind });
     this.d.store.audit.append(EVENTS.headerRejected, { height, reason: headerRejectReason(e) });
     this.lastError = { kind: 'rejected', height, peer, reason: e.kind };
@@ -223,7 +241,7 @@ export class LightClient {
     }
     this.trustedState = r.value.trusted;
     this.latestSeen = Math.max(this.latestSeen, height);
-    this.d.logger.debug(EVENTS.headerVerified, { height, fetches: r.value.fetches });
+    this.d.logger.info(EVENTS.headerVerified, { height, fetches: r.value.fetches });
     return ok(r.value.trusted);
   }
 
@@ -295,7 +313,11 @@ export class LightClient {
       primaryPeer,
       witnessPeer,
     });
-    this.d.store.audit.append(EVENTS.witnessConflict, { height: evidence.height, primary, witness });
+    this.d.store.audit.append(EVENTS.witnessConflict, {
+      height: evidence.height,
+      primary,
+      witness,
+    });
   }
 
   /**
@@ -315,13 +337,19 @@ export class LightClient {
       return r.ok ? ok(r.value.header) : r;
     }
     const primary = this.primary;
+    const fetched = new Map<number, Header>();
+    // Start from the lowest verified header above the target, so proofs for several
+    // heights of one backlog walk each link once.
+    let from = init.value.header;
+    for (const [h, hdr] of this.linked) if (h > height && h < from.height) from = hdr;
     const r = await verifyBackwards<FetchError>({
-      trusted: init.value.header,
+      trusted: from,
       targetHeight: height,
       fetchHeader: async (h) => {
         const hit = storedHeader(this.d.store, this.d.chainId, h) ?? this.linked.get(h);
         if (hit !== undefined) return ok(hit);
         const b = await primary.lightBlock(h);
+        if (b.ok) fetched.set(h, b.value.header);
         return b.ok ? ok(b.value.header) : b;
       },
     });
@@ -329,6 +357,9 @@ export class LightClient {
       this.demotePrimary();
       return this.fail({ kind: 'unavailable', message: `backwards: ${r.error.kind}` });
     }
+    // The walk reached the target, so every header on it is linked to a verified one.
+    if (this.linked.size + fetched.size > MAX_LINKED) this.linked.clear();
+    for (const [h, hdr] of fetched) this.linked.set(h, hdr);
     this.linked.set(height, r.value);
     return ok(r.value);
   }

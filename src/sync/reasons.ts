@@ -32,3 +32,12 @@ export function toRejectReason(reason: string): RejectReason {
 
 /** Answers that mean "it is in a block already": success, go fetch the proof. */
 export const isAlreadyIncluded = (reason: string): boolean => reason === 'already-included';
+
+/**
+ * Refusals that say "not now" rather than "never": a full mempool. The devnet reports it as
+ * `malformed` with the message in the detail (a distinct reason would be cleaner: see
+ * docs/sync.md), so it is recognised here and retried with backoff instead of stored as a
+ * terminal rejection.
+ */
+export const isTransientRefusal = (reason: string, detail: string): boolean =>
+  reason === 'malformed' && detail.includes('mempool full');

@@ -48,4 +48,3 @@ export function loadTrustedState(store: Store, chainId: string): TrustedState | 
   if (setBytes === undefined) throw new Error(`next validator set of ${header.height} missing`);
   return { header, nextValidatorSet: ValidatorSetSchema.parse(dec(setBytes)) };
 }
-

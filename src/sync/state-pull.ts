@@ -1,0 +1,96 @@
+// Pulling application state (elections, ballot styles, candidates, ratings, the voter roll,
+// jury draws, staff, the kiosk's registration): every item is checked with verifyStateProof
+// against appHash of a header the light client verified, then stored with its proof.
+// appHash of header h is the state after block h − 1, which is what the validator proves.
+import { encodeCanonical, type Canonical } from '../protocol/encoding.js';
+import { MAX_STATE_ITEMS } from '../protocol/light-rpc.js';
+import { verifyStateProof } from '../protocol/state-tree.js';
+import type { StateItem, Store } from '../store/index.js';
+import { err, ok, type Result } from '../shared/result.js';
+import type { LightClient, LightError } from './light-service.js';
+import type { PeerRpc } from './rpc.js';
+
+/** The keys and key prefixes a kiosk needs (docs/devnet.md key layout). */
+export interface StateQuery {
+  readonly keys: readonly string[];
+  readonly prefixes: readonly string[];
+}
+
+export interface PulledState {
+  readonly height: number;
+  /** Verified present items, key → value bytes (canonical CBOR of the record). */
+  readonly items: ReadonlyMap<string, Uint8Array>;
+  /** Keys proven absent. */
+  readonly absent: readonly string[];
+  /** Prefixes whose listing hit the server's cap (items beyond it were not sent). */
+  readonly truncated: readonly string[];
+}
+
+export type StatePullError =
+  | LightError
+  | { kind: 'peer'; message: string }
+  | { kind: 'bad-proof'; key: string; reason: string }
+  | { kind: 'wrong-height'; asked: number; got: number };
+
+export async function pullState(
+  light: LightClient,
+  peer: PeerRpc,
+  store: Store,
+  chainId: string,
+  q: StateQuery,
+): Promise<Result<PulledState, StatePullError>> {
+  const trusted = await light.advanceToLatest();
+  if (!trusted.ok) return trusted;
+  const header = trusted.value.header;
+  const items = new Map<string, Uint8Array>();
+  const absent: string[] = [];
+  const truncated: string[] = [];
+  const toStore: StateItem[] = [];
+  const requests = [
+    ...chunk(q.keys, MAX_STATE_ITEMS).map((keys) => ({ keys, prefix: null as string | null })),
+    ...q.prefixes.map((prefix) => ({ keys: [] as string[], prefix })),
+  ];
+  for (const req of requests) {
+    const r = await peer.state({ height: header.height, keys: req.keys, prefix: req.prefix });
+    if (!r.ok) return err({ kind: 'peer', message: r.error.kind });
+    if (r.value.status !== 'ok') return err({ kind: 'peer', message: 'state unavailable' });
+    if (r.value.height !== header.height) {
+      return err({ kind: 'wrong-height', asked: header.height, got: r.value.height });
+    }
+    if (!r.value.complete && req.prefix !== null) truncated.push(req.prefix);
+    for (const [i, proof] of r.value.proofs.entries()) {
+      const key = i < req.keys.length ? req.keys[i] : proofKey(proof);
+      if (key === undefined) return err({ kind: 'bad-proof', key: '?', reason: 'no key' });
+      if (i >= req.keys.length && (req.prefix === null || !key.startsWith(req.prefix))) {
+        return err({ kind: 'bad-proof', key, reason: 'outside the prefix' });
+      }
+      const v = verifyStateProof(header.appHash, key, proof);
+      if (!v.ok) return err({ kind: 'bad-proof', key, reason: v.error.kind });
+      if (v.value === null) {
+        absent.push(key);
+        continue;
+      }
+      items.set(key, v.value);
+      toStore.push({
+        chainId,
+        key,
+        height: header.height,
+        value: v.value,
+        proof: encodeCanonical(proof as unknown as Canonical),
+      });
+    }
+  }
+  const saved = store.synced.putStateItems(toStore);
+  if (!saved.ok) return err({ kind: 'storage', message: saved.error.kind });
+  return ok({ height: header.height, items, absent, truncated });
+}
+
+function proofKey(p: { kind: 'present'; item: { key: string } } | { kind: 'absent'; key: string }) {
+  return p.kind === 'present' ? p.item.key : p.key;
+}
+
+function chunk<T>(xs: readonly T[], n: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}

@@ -1,0 +1,146 @@
+// The kiosk against misbehaving validators: bad inclusion proofs never make a ballot final;
+// a faulty primary serving a fork signed by >= 1/3 of the trusted power is caught by the
+// witness (alarm, evidence, nothing moves); < 1/3 is simply refused; a dropped receipt ends
+// in an idempotent resubmission and a final ballot.
+import { join } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answerHeaders } from '../../../src/devnet/rpc.js';
+import { conflictingLightBlock } from '../../../src/devnet/faults.js';
+import { createNetNode, type NetNode } from '../../../src/net/node.js';
+import { serve } from '../../../src/net/reqres.js';
+import { HEADERS_PROTOCOL } from '../../../src/protocol/light-rpc.js';
+import { EVENTS } from '../../../src/shared/events.js';
+import { EvidenceSchema } from '../../../src/sync/light/index.js';
+import { decodeCanonical } from '../../../src/protocol/encoding.js';
+import { must } from '../../unit/devnet-net/helpers.js';
+import { startWorld, states, type World } from './kiosk-net.js';
+
+let w: World;
+let keyDir: string;
+const extra: NetNode[] = [];
+
+beforeAll(async () => {
+  w = await startWorld();
+  keyDir = mkdtempSync(join(tmpdir(), 'veche-sync-byz-'));
+}, 30_000);
+afterAll(async () => {
+  for (const n of extra) await n.stop();
+  await w?.close();
+  rmSync(keyDir, { recursive: true, force: true });
+});
+
+const setAll = (f: 'badProofs' | 'dropReceipts', on: boolean) => {
+  for (const n of w.t.net.nodes) n.faults[f] = on;
+};
+
+/** A primary that serves the honest chain up to height 1 and a fork signed by `byzantine`. */
+async function byzantinePrimary(byzantine: number[]): Promise<NetNode> {
+  const s = must(
+    await createNetNode({ keyFile: join(keyDir, `byz-${extra.length}.key`) }).then((r) =>
+      r.ok ? r.value : undefined,
+    ),
+  );
+  extra.push(s);
+  const honest = must(w.t.net.nodes[2]);
+  const signers = byzantine.map((i) => must(w.t.net.nodes[i]).signer);
+  await serve(s, HEADERS_PROTOCOL, (req) => {
+    const a = answerHeaders(
+      { validator: () => honest.validator, signer: honest.signer, faults: honest.faults },
+      req,
+    );
+    return {
+      latest: a.latest,
+      blocks: a.blocks.map((b) =>
+        b.header.height >= 2 ? conflictingLightBlock(b, signers, true) : b,
+      ),
+    };
+  });
+  return s;
+}
+
+function withPrimary(s: NetNode) {
+  const p = w.provisioning();
+  return {
+    ...p,
+    validators: [
+      { peerId: s.peerId.toString(), multiaddrs: s.multiaddrs().map((a) => a.toString()) },
+      ...p.validators,
+    ],
+  };
+}
+
+describe('sync: faults', () => {
+  it('bad proofs: ballots reach included but never final; honest proofs then finalize', async () => {
+    const k = await w.kiosk();
+    setAll('badProofs', true);
+    const ids = k.enqueue(2);
+    const start = w.t.net.validator(0).committedHeight;
+    await w.drive(
+      [k],
+      () =>
+        w.t.net.validator(0).committedHeight >= start + 4 &&
+        k.sync.status().delivery.badProofs >= 2,
+    );
+    expect(states(k, ids).every((s) => s === 'included')).toBe(true);
+    expect(k.sync.status().queue.final).toBe(0);
+    setAll('badProofs', false);
+    await w.drive([k], () => states(k, ids).every((s) => s === 'final'));
+  }, 60_000);
+
+  it('>= 1/3 byzantine signers via a faulty primary: witness conflict, alarm, evidence, nothing moves', async () => {
+    await w.t.until(w.t.net.validator(0).committedHeight + 2);
+    const byz = await byzantinePrimary([0, 1]);
+    const k = await w.kiosk(withPrimary(byz));
+    const ids = k.enqueue(1);
+    await k.sync.runOnce();
+    const st = k.sync.status();
+    expect(st.alarm?.kind).toBe('witness-conflict');
+    expect(st.lastError).toBe('alarmed');
+    const alarm = must(k.sync.light.alarm);
+    const ev = decodeCanonical(alarm.evidenceBytes);
+    expect(ev.ok && EvidenceSchema.safeParse(ev.value).success).toBe(true);
+    expect(alarm.evidence.commonHeight).toBe(1);
+    // The forged header was never stored or trusted; the ballot stays queued.
+    expect(k.store.synced.latestHeader(w.t.net.genesis.chainId)?.height).toBe(1);
+    expect(st.verifiedHeight).toBe(1);
+    await w.t.step(2000);
+    await k.sync.runOnce();
+    expect(states(k, ids)).toEqual(['queued']);
+    const audit = k.store.audit.entries(-1, 100);
+    expect(audit.some((e) => e.event === EVENTS.witnessConflict)).toBe(true);
+  }, 60_000);
+
+  it('< 1/3 byzantine signers: the forged chain is refused, an honest primary takes over', async () => {
+    const byz = await byzantinePrimary([0]);
+    const k = await w.kiosk(withPrimary(byz));
+    const ids = k.enqueue(1);
+    await k.sync.runOnce();
+    expect(k.sync.light.lastError).toMatchObject({ kind: 'rejected', peer: byz.peerId.toString() });
+    expect(k.store.audit.entries(-1, 100).some((e) => e.event === EVENTS.headerRejected)).toBe(
+      true,
+    );
+    expect(k.sync.status().alarm).toBeNull();
+    await w.drive([k], () => states(k, ids).every((s) => s === 'final'));
+    expect(k.sync.status().peers.find((p) => p.role === 'primary')?.peerId).not.toBe(
+      byz.peerId.toString(),
+    );
+  }, 60_000);
+
+  it('dropped receipts: idempotent resubmission, every ballot final, each included once', async () => {
+    const k = await w.kiosk();
+    setAll('dropReceipts', true);
+    const ids = k.enqueue(2);
+    await w.drive([k], () => states(k, ids).every((s) => s === 'final'));
+    setAll('dropReceipts', false);
+    const st = k.sync.status();
+    expect(st.delivery.receipted).toBe(0);
+    expect(st.counters.submits).toBeGreaterThan(ids.length);
+    const heights = ids.map((id) => {
+      const s = w.t.net.validator(0).ballotStatus(Buffer.from(id).toString('hex'));
+      return s?.kind === 'included' ? s.height : -1;
+    });
+    expect(heights.every((h) => h > 0)).toBe(true);
+  }, 60_000);
+});
