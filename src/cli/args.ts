@@ -19,6 +19,7 @@ export function hostArgs(argv: string[]) {
       'state-dir': { type: 'string' },
       'ready-file': { type: 'string' },
       devices: { type: 'string' },
+      'no-chain': { type: 'boolean', default: false },
     },
     strict: true,
   }).values;

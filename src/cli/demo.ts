@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHost } from '../main/host.js';
 import { writeReadyFile } from '../main/ready-file.js';
+import { startDemoChain, type DemoChain } from './demo-chain.js';
 import { openSimulatedDevices } from '../main/devices.js';
 import { rendererDir } from '../main/paths.js';
 import {
@@ -35,11 +36,19 @@ export async function runDemo(argv: string[]): Promise<number> {
     transport: args.transport === 'mock' ? 'mock' : 'pty',
   });
   const port = parsePort(args.port);
+  let chain: DemoChain | null = null;
+  if (!args['no-chain']) {
+    const dir = mkdtempSync(join(tmpdir(), 'veche-demo-chain-'));
+    console.log('Starting the local devnet (4 validators) and the kiosk light node…');
+    chain = await startDemoChain({ clock, logger, dir });
+  }
+  const chainRef = chain;
   const host = await createHost({
     clock,
     logger,
     devices: sim.devices,
     dock: sim.dock,
+    ...(chainRef !== null ? { chainView: () => chainRef.view() } : {}),
     rendererDir: dir,
     ...(port !== undefined ? { port } : {}),
   });
@@ -62,7 +71,9 @@ export async function runDemo(argv: string[]): Promise<number> {
     }
   }
   logger.info(EVENTS.shellStart, { shell: window?.kind ?? 'none' });
-  console.log(`Veche Kiosk demo is running (${sim.transport} devices).`);
+  console.log(
+    `Veche Kiosk demo is running (${sim.transport} devices${chain ? ', local devnet' : ''}).`,
+  );
   if (window === null) {
     const why = args.headless
       ? '--headless'
@@ -81,6 +92,7 @@ export async function runDemo(argv: string[]): Promise<number> {
   logger.info(EVENTS.shellBrowserExit, { reason: why });
   window?.close();
   await host.close();
+  await chain?.close();
   await sim.close();
   return 0;
 }

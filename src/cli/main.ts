@@ -7,7 +7,8 @@ import { runServe } from './serve.js';
 const USAGE = `usage: veche-kiosk <command> [options]
 
 commands:
-  demo [--headless] [--port N] [--kiosk]   host + simulated devices + the UI in Chromium/Electron
+  demo [--headless] [--port N] [--kiosk] [--no-chain]
+                                           host + simulated devices + local devnet + the UI
   serve [--simulated] [--port N]           the host alone (for the Electron shell or systemd)
   simulate card-reader|printer --port P    a device simulator on a serial port or pty
 `;

@@ -13,7 +13,7 @@ import type {
 } from '../hardware/types.js';
 import { startServer, type HostServer } from './http/server.js';
 import type { Handlers } from './rpc/dispatch.js';
-import type { DeviceView, Language } from './rpc/schema.js';
+import type { ChainView, DeviceView, Language } from './rpc/schema.js';
 import { createSessionService } from './session/service.js';
 
 export interface HostDevices {
@@ -33,6 +33,8 @@ export interface HostOptions {
   token?: string;
   defaultLanguage?: Language;
   version?: string;
+  /** The chain as the kiosk's light node sees it (the demo wires its local devnet here). */
+  chainView?: () => ChainView;
 }
 
 export interface Host {
@@ -121,6 +123,11 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       await dock.setPrinterStatus(req);
       return ok({ set: true as const });
     };
+    const chainView = opts.chainView;
+    handlers['dock.chain'] = () =>
+      chainView === undefined
+        ? err({ kind: 'not-available' as const, message: 'this host runs without a chain' })
+        : ok(chainView());
     handlers['dock.paper'] = async () =>
       ok(
         (await dock.paper()).map((l) => ({

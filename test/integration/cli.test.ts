@@ -47,13 +47,21 @@ async function rpc(origin: string, token: string, method: string, body: unknown)
 }
 
 describe('veche-kiosk CLI', () => {
-  it('demo --headless prints the URL, serves the dock, and stops cleanly on SIGINT', async () => {
+  it('demo --headless prints the URL, serves the dock, follows its devnet, and stops on SIGINT', async () => {
     const child = start(['demo', '--headless', '--transport', 'mock']);
     const m = await firstLineMatching(child, /(http:\/\/127\.0\.0\.1:\d+)\/#token=([\w-]+)/);
     const [, origin, token] = m as unknown as [string, string, string];
     const hello = await rpc(origin, token, 'system.hello', {});
     expect(hello.ok).toBe(true);
     expect(hello.value?.['devDock']).toBe(true);
+    // The demo's local devnet: the kiosk's light node verifies its headers (bounded wait).
+    let verified = 0;
+    for (let i = 0; i < 60 && verified < 2; i++) {
+      const chain = await rpc(origin, token, 'dock.chain', {});
+      verified = Number(chain.value?.['verifiedHeight'] ?? 0);
+      if (verified < 2) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(verified).toBeGreaterThanOrEqual(2);
     child.kill('SIGINT');
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(0);

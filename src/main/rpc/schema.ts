@@ -54,6 +54,18 @@ export const PaperLineSchema = z.object({
   cut: z.boolean().optional(),
 });
 
+/** The kiosk's view of the chain, as its light node verified it (no ballot content). */
+export const ChainViewSchema = z.object({
+  verifiedHeight: z.number().int().nullable(),
+  latestHeight: z.number().int(),
+  lag: z.number().int(),
+  peers: z.number().int(),
+  queue: z.record(z.string(), z.number().int()),
+  alarm: z.string().nullable(),
+  lastError: z.string().nullable(),
+});
+export type ChainView = z.infer<typeof ChainViewSchema>;
+
 const empty = z.object({}).strict();
 
 /** Method name → request/response schemas. `dock.*` exists only in demo builds of the host. */
@@ -94,6 +106,8 @@ export const RPC = {
     response: z.object({ set: z.literal(true) }),
   },
   'dock.paper': { request: empty, response: z.array(PaperLineSchema) },
+  /** The demo chain's sync status; not-available when the host runs without a chain. */
+  'dock.chain': { request: empty, response: ChainViewSchema },
 } as const;
 
 export type RpcMethod = keyof typeof RPC;

@@ -5,6 +5,7 @@ import type { RpcResponse } from '../../main/rpc/schema.js';
 import { call } from '../lib/rpc.js';
 
 type Paper = RpcResponse<'dock.paper'>;
+type Chain = RpcResponse<'dock.chain'>;
 
 export default function DevDock() {
   const [open, setOpen] = useState(true);
@@ -12,6 +13,7 @@ export default function DevDock() {
   const [person, setPerson] = useState('');
   const [paper, setPaper] = useState<Paper>([]);
   const [message, setMessage] = useState('');
+  const [chain, setChain] = useState<Chain | null>(null);
 
   useEffect(() => {
     void call('dock.people', {}).then((r) => {
@@ -24,6 +26,7 @@ export default function DevDock() {
 
   const refreshPaper = useCallback(() => {
     void call('dock.paper', {}).then((r) => r.ok && setPaper(r.value));
+    void call('dock.chain', {}).then((r) => setChain(r.ok ? r.value : null));
   }, []);
 
   useEffect(() => {
@@ -113,6 +116,28 @@ export default function DevDock() {
         >
           Printer OK
         </button>
+      </fieldset>
+      <fieldset data-testid="dock-chain">
+        <legend>Chain (light node)</legend>
+        {chain === null ? (
+          <em>no chain</em>
+        ) : (
+          <>
+            <div>
+              verified height {chain.verifiedHeight ?? '–'} of {chain.latestHeight} · peers{' '}
+              {chain.peers}
+            </div>
+            <div>
+              queue:{' '}
+              {Object.entries(chain.queue)
+                .filter(([, n]) => n > 0)
+                .map(([k, n]) => `${k} ${n}`)
+                .join(', ') || 'empty'}
+            </div>
+            {chain.alarm !== null ? <strong>ALARM: {chain.alarm}</strong> : null}
+            {chain.lastError !== null ? <div>last error: {chain.lastError}</div> : null}
+          </>
+        )}
       </fieldset>
       <p className="dock-msg" role="status">
         {message}

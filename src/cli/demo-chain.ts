@@ -1,0 +1,122 @@
+// The demo's local chain: a four-validator devnet with the demo world on chain, each
+// validator serving the light-node protocols over libp2p on 127.0.0.1, and the kiosk's own
+// store and sync node following it as a light client. A composition of development tools,
+// so it lives with the CLI, not in the host (the devnet never sits under src/main).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startDevnet } from '../devnet/devnet.js';
+import { serveLightProtocols } from '../devnet/rpc.js';
+import { demoWorld } from '../devnet/world.js';
+import { createNetNode, type NetNode } from '../net/node.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/log.js';
+import { openStore, type Store } from '../store/index.js';
+import {
+  createSyncNode,
+  createSyncService,
+  type SyncProvisioning,
+  type SyncService,
+} from '../sync/index.js';
+import type { ChainView } from '../main/rpc/schema.js';
+
+export interface DemoChain {
+  readonly store: Store;
+  readonly sync: SyncService;
+  view(): ChainView;
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function startDemoChain(o: {
+  clock: Clock;
+  logger: Logger;
+  dir: string;
+  blockMs?: number;
+}): Promise<DemoChain> {
+  mkdirSync(o.dir, { recursive: true });
+  const net = startDevnet({
+    dir: join(o.dir, 'devnet'),
+    clock: o.clock,
+    blockMs: o.blockMs ?? 2000,
+    logger: o.logger.child({ module: 'devnet' }),
+  });
+  const servers: NetNode[] = [];
+  const cleanup = async () => {
+    for (const s of servers) await s.stop().catch(() => undefined);
+    net.stop();
+  };
+  try {
+    const world = demoWorld('demo', net.authority, Math.floor(o.clock.now() / 1000));
+    for (const tx of world.txs) {
+      const r = net.submit(tx, 0);
+      if (!r.ok) throw new Error(`demo world transaction refused: ${JSON.stringify(r.error)}`);
+    }
+    // The world's transactions land in the first blocks; wait (bounded) until they have.
+    for (let i = 0; i < 150 && net.validator(0).committedHeight < 3; i++) await sleep(100);
+    if (net.validator(0).committedHeight < 3) throw new Error('the devnet made no blocks');
+
+    for (const [i, n] of net.nodes.entries()) {
+      const s = await createNetNode({ keyFile: join(o.dir, `validator-${i}.key`) });
+      if (!s.ok) throw new Error(`validator ${i} network: ${JSON.stringify(s.error)}`);
+      servers.push(s.value);
+      await serveLightProtocols(s.value, {
+        validator: () => (n.running ? n.validator : undefined),
+        signer: n.signer,
+        faults: n.faults,
+      });
+    }
+    const provisioning: SyncProvisioning = {
+      chainId: net.genesis.chainId,
+      validators: servers.map((s) => ({
+        peerId: s.peerId.toString(),
+        multiaddrs: s.multiaddrs().map((a) => a.toString()),
+      })),
+      checkpoint: net.checkpoint(1),
+    };
+    const node = await createSyncNode({ keyFile: join(o.dir, 'kiosk.key'), provisioning });
+    if (!node.ok) throw new Error(`kiosk network: ${JSON.stringify(node.error)}`);
+    const opened = openStore({
+      path: join(o.dir, 'kiosk.sqlite'),
+      kioskId: world.kiosk.kioskId,
+      clock: o.clock,
+      logger: o.logger,
+    });
+    if (!opened.ok) throw new Error(`kiosk store: ${JSON.stringify(opened.error)}`);
+    const store = opened.value;
+    const sync = createSyncService({
+      node: node.value,
+      store,
+      provisioning,
+      clock: o.clock,
+      random: Math.random,
+      logger: o.logger,
+    });
+    sync.start();
+    return {
+      store,
+      sync,
+      view() {
+        const s = sync.status();
+        return {
+          verifiedHeight: s.verifiedHeight,
+          latestHeight: s.latestSeenHeight,
+          lag: s.lag,
+          peers: s.peers.filter((p) => p.connected).length,
+          queue: { ...s.queue },
+          alarm: s.alarm === null ? null : s.alarm.kind,
+          lastError: s.lastError,
+        };
+      },
+      async close() {
+        sync.stop();
+        await node.value.stop().catch(() => undefined);
+        store.close();
+        await cleanup();
+      },
+    };
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+}
