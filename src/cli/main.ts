@@ -3,6 +3,7 @@
 import '../polyfills.js';
 import { runDemo } from './demo.js';
 import { runServe } from './serve.js';
+import { runAuditVerify, runQueueStatus, runReconcile } from './store-commands.js';
 
 const USAGE = `usage: veche-kiosk <command> [options]
 
@@ -11,6 +12,9 @@ commands:
                                            host + simulated devices + local devnet + the UI
   serve [--simulated] [--port N]           the host alone (for the Electron shell or systemd)
   simulate card-reader|printer --port P    a device simulator on a serial port or pty
+  queue status  --kiosk-id K [--state-dir D | --db F] [--json]   ballots by state, per election
+  audit verify  --kiosk-id K [--state-dir D | --db F] [--json]   audit log and confirmation chain
+  reconcile     --kiosk-id K [--election E] [--state-dir D | --db F] [--json]
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -24,6 +28,14 @@ async function main(argv: string[]): Promise<number> {
       const { runSimulator } = await import('./simulate.js');
       return runSimulator(rest);
     }
+    case 'queue':
+      if (rest[0] !== 'status') break;
+      return runQueueStatus(rest.slice(1));
+    case 'audit':
+      if (rest[0] !== 'verify') break;
+      return runAuditVerify(rest.slice(1));
+    case 'reconcile':
+      return runReconcile(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -31,9 +43,10 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return command === undefined ? 2 : 0;
     default:
-      process.stderr.write(`unknown command: ${command}\n\n${USAGE}`);
-      return 2;
+      break;
   }
+  process.stderr.write(`unknown command: ${argv.join(' ')}\n\n${USAGE}`);
+  return 2;
 }
 
 main(process.argv.slice(2)).then(
