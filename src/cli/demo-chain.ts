@@ -6,7 +6,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDevnet } from '../devnet/devnet.js';
 import { serveLightProtocols } from '../devnet/rpc.js';
-import { demoWorld } from '../devnet/world.js';
+import { demoWorld, type DemoWorld } from '../devnet/world.js';
+import { demoRollEntries, demoRollTx } from './demo-voting.js';
+import { devnetTxOf } from './demo-tx.js';
 import { createNetNode, type NetNode } from '../net/node.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/log.js';
@@ -20,8 +22,11 @@ import {
 import type { ChainView } from '../main/rpc/schema.js';
 
 export interface DemoChain {
+  readonly world: DemoWorld;
   readonly store: Store;
   readonly sync: SyncService;
+  /** The sample people's roll entries (sample person id → entry). */
+  readonly rollEntries: Map<string, Uint8Array>;
   view(): ChainView;
   close(): Promise<void>;
 }
@@ -48,7 +53,8 @@ export async function startDemoChain(o: {
   };
   try {
     const world = demoWorld('demo', net.authority, Math.floor(o.clock.now() / 1000));
-    for (const tx of world.txs) {
+    const rollEntries = demoRollEntries(o.clock.now());
+    for (const tx of [...world.txs, demoRollTx(world, net, rollEntries.values())]) {
       const r = net.submit(tx, 0);
       if (!r.ok) throw new Error(`demo world transaction refused: ${JSON.stringify(r.error)}`);
     }
@@ -91,9 +97,12 @@ export async function startDemoChain(o: {
       clock: o.clock,
       random: Math.random,
       logger: o.logger,
+      txOf: devnetTxOf,
     });
     sync.start();
     return {
+      world,
+      rollEntries,
       store,
       sync,
       view() {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createHost } from '../main/host.js';
 import { writeReadyFile } from '../main/ready-file.js';
 import { startDemoChain, type DemoChain } from './demo-chain.js';
+import { createDemoVoting } from './demo-voting.js';
 import { openSimulatedDevices } from '../main/devices.js';
 import { rendererDir } from '../main/paths.js';
 import {
@@ -48,7 +49,18 @@ export async function runDemo(argv: string[]): Promise<number> {
     logger,
     devices: sim.devices,
     dock: sim.dock,
-    ...(chainRef !== null ? { chainView: () => chainRef.view() } : {}),
+    ...(chainRef !== null
+      ? {
+          chainView: () => chainRef.view(),
+          voting: createDemoVoting({
+            world: chainRef.world,
+            rollEntries: chainRef.rollEntries,
+            store: chainRef.store,
+            printer: sim.devices.printer,
+            clock,
+          }),
+        }
+      : {}),
     rendererDir: dir,
     ...(port !== undefined ? { port } : {}),
   });

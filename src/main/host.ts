@@ -15,6 +15,7 @@ import { startServer, type HostServer } from './http/server.js';
 import type { Handlers } from './rpc/dispatch.js';
 import type { ChainView, DeviceView, Language } from './rpc/schema.js';
 import { createSessionService } from './session/service.js';
+import { votingHandlers, type VotingService } from './voting/index.js';
 
 export interface HostDevices {
   cardReader: CardReader;
@@ -35,6 +36,9 @@ export interface HostOptions {
   version?: string;
   /** The chain as the kiosk's light node sees it (the demo wires its local devnet here). */
   chainView?: () => ChainView;
+  /** The voter's ballots. Begun when a card is read, ended (all secrets dropped) when the
+   * card leaves the reader. */
+  voting?: VotingService;
 }
 
 export interface Host {
@@ -93,6 +97,27 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     'session.get': () => ok(session.view()),
     'session.setLanguage': (req) => ok(session.setLanguage(req.language)),
   };
+
+  const voting = opts.voting;
+  let unsubVoting = () => undefined as unknown;
+  if (voting !== undefined) {
+    Object.assign(handlers, votingHandlers(voting));
+    unsubVoting = devices.cardReader.onEvent((e) => {
+      switch (e.type) {
+        case 'read':
+          // A refusal (not on this kiosk's roll) is a value the voting view reports.
+          voting.begin(e.document, session.view().language);
+          return;
+        case 'removed':
+        case 'error':
+          voting.end();
+          return;
+        case 'present':
+          return;
+      }
+    });
+    voting.prefill();
+  }
 
   if (dock !== undefined) {
     const audit = (action: string) => logger.info(EVENTS.devDockAction, { action });
@@ -172,6 +197,9 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       unsubSession();
       unsubCard();
       unsubPrinter();
+      unsubVoting();
+      voting?.end();
+      voting?.stop();
       session.stop();
       await srv.close();
       await devices.cardReader.stop();

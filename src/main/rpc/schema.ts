@@ -2,6 +2,7 @@
 // schema. The host validates both directions; the renderer imports only types and schemas
 // from here (no Node), so the two sides cannot drift apart.
 import { z } from 'zod';
+import { VOTING_RPC } from '../voting/rpc-schema.js';
 
 export const LANGUAGES = ['be', 'ru', 'en'] as const;
 export const LanguageSchema = z.enum(LANGUAGES);
@@ -108,6 +109,8 @@ export const RPC = {
   'dock.paper': { request: empty, response: z.array(PaperLineSchema) },
   /** The demo chain's sync status; not-available when the host runs without a chain. */
   'dock.chain': { request: empty, response: ChainViewSchema },
+  /** The voter's ballots (src/main/voting): present when the host has a voting service. */
+  ...VOTING_RPC,
 } as const;
 
 export type RpcMethod = keyof typeof RPC;
