@@ -14,7 +14,12 @@ import {
   type GuardianKeys,
 } from '../ballot/index.js';
 import type { Ed25519Signer } from '../protocol/ed25519.js';
-import type { BallotKind, Contest, Election } from '../protocol/election.js';
+import {
+  BallotKindSchema,
+  type BallotKind,
+  type Contest,
+  type Election,
+} from '../protocol/election.js';
 import { taggedHash } from '../protocol/hash.js';
 import { DEFAULT_UNIT_PARAMS, encodeTx, signTx, type Purpose, type TxBody } from './app/index.js';
 import { devnetSigner } from './keys.js';
@@ -22,16 +27,7 @@ import { devnetSigner } from './keys.js';
 export const DEMO_UNIT = 'polatsk';
 export const DEMO_KIOSK_ID = 'kiosk-demo-1';
 const DAY_S = 24 * 3600;
-const ALL_KINDS: readonly BallotKind[] = [
-  'single-choice',
-  'k-of-n',
-  'approval',
-  'referendum',
-  'rating',
-  'recall',
-  'confidence',
-  'jury',
-];
+const ALL_KINDS: readonly BallotKind[] = BallotKindSchema.options;
 const CANDIDATES = ['ales', 'bazhena', 'ciaslau'];
 
 export interface DemoElection {

@@ -4,20 +4,12 @@
 // translate it; RpcError stays for transport problems and 'not-available' (no voter).
 // Choices travel host → screen only in `voting.review`'s answer and `voting.view` in review.
 import { z } from 'zod';
+import { BallotKindSchema } from '../../protocol/election.js';
 
 const empty = z.object({}).strict();
 const IdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/);
 const Localized = z.object({ be: z.string(), ru: z.string(), en: z.string() });
-const Kind = z.enum([
-  'single-choice',
-  'k-of-n',
-  'approval',
-  'referendum',
-  'rating',
-  'recall',
-  'confidence',
-  'jury',
-]);
+const Kind = BallotKindSchema;
 const Limit = z.discriminatedUnion('rule', [
   z.object({ rule: z.literal('exactly'), k: z.int() }),
   z.object({ rule: z.literal('at-most'), k: z.int() }),
