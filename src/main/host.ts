@@ -99,7 +99,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   };
 
   const voting = opts.voting;
-  let unsubVoting = () => undefined as unknown;
+  let unsubVoting: () => void = () => undefined;
   if (voting !== undefined) {
     Object.assign(handlers, votingHandlers(voting));
     unsubVoting = devices.cardReader.onEvent((e) => {
