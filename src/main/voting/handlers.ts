@@ -4,7 +4,7 @@
 import type { RpcError } from '../rpc/schema.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import type { VotingMethod, VotingRequest, VotingResponse } from './rpc-schema.js';
-import type { StepError, VotingService } from './service.js';
+import type { NotRecorded, StepError, VotingService } from './service.js';
 
 export type VotingHandler<M extends VotingMethod> = (
   request: VotingRequest<M>,
@@ -26,6 +26,19 @@ function step<T>(
       return err(noVoter);
     case 'wrong-state':
       return ok({ outcome: 'refused', reason: 'wrong-state', state: e.state });
+  }
+}
+
+/** Cast and challenge fail alike: nothing was recorded, and the voter is told why. */
+function notRecorded(e: NotRecorded) {
+  switch (e.kind) {
+    case 'no-voter':
+    case 'wrong-state':
+      return step<never>(e);
+    case 'polls-closed':
+      return ok({ outcome: 'refused' as const, reason: e.kind, electionId: e.electionId });
+    case 'not-recorded':
+      return ok({ outcome: 'refused' as const, reason: e.kind, cause: e.reason });
   }
 }
 
@@ -107,30 +120,12 @@ export function votingHandlers(service: VotingService): VotingHandlers {
     'voting.cast': async () => {
       const r = await service.cast();
       if (r.ok) return ok({ outcome: 'recorded', code: r.value.code, print: r.value.print });
-      const e = r.error;
-      switch (e.kind) {
-        case 'no-voter':
-        case 'wrong-state':
-          return step(e);
-        case 'polls-closed':
-          return ok({ outcome: 'refused', reason: e.kind, electionId: e.electionId });
-        case 'not-recorded':
-          return ok({ outcome: 'refused', reason: e.kind, cause: e.reason });
-      }
+      return notRecorded(r.error);
     },
     'voting.challenge': async () => {
       const r = await service.challenge();
       if (r.ok) return ok({ outcome: 'challenged', code: r.value.code, print: r.value.print });
-      const e = r.error;
-      switch (e.kind) {
-        case 'no-voter':
-        case 'wrong-state':
-          return step(e);
-        case 'polls-closed':
-          return ok({ outcome: 'refused', reason: e.kind, electionId: e.electionId });
-        case 'not-recorded':
-          return ok({ outcome: 'refused', reason: e.kind, cause: e.reason });
-      }
+      return notRecorded(r.error);
     },
     'voting.reprint': async () => {
       const r = await service.reprint();
