@@ -8,11 +8,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHost, type Host } from '../../src/main/host.js';
-import { systemClock } from '../../src/shared/clock.js';
+import type { Host } from '../../src/main/host.js';
 import { memoryLogger } from '../../src/shared/log.js';
 import { launchChromium, SCREENSHOT_DIR } from '../support/browser.js';
-import { openTestDevices, type TestDevices } from '../support/devices.js';
+import type { TestDevices } from '../support/devices.js';
+import { rpc, startTestKiosk, type TestKiosk } from '../support/kiosk.js';
 
 // What a kiosk ships (no dev dock); the host still has the simulator dock's RPC.
 const RENDERER = 'dist/renderer';
@@ -23,15 +23,6 @@ const VIEWPORTS = {
 const THEMES = ['standard', 'contrast-dark', 'contrast-light'] as const;
 const SIZES = ['standard', 'large', 'largest'] as const;
 const MIN_TARGET = 72;
-
-async function rpc(host: Host, method: string, body: unknown): Promise<unknown> {
-  const res = await fetch(`${host.origin}/rpc/${method}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${host.token}` },
-    body: JSON.stringify(body),
-  });
-  return res.json();
-}
 
 interface Finding {
   id: string;
@@ -129,19 +120,14 @@ describe('accessible UI kit in Chromium', () => {
   let context: BrowserContext;
   let page: Page;
   let devices: TestDevices;
+  let kiosk: TestKiosk;
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    const clock = systemClock();
     const log = memoryLogger();
-    devices = await openTestDevices(clock, log);
-    host = await createHost({
-      clock,
-      logger: log,
-      devices: devices.devices,
-      dock: devices.dock,
-      rendererDir: RENDERER,
-    });
+    kiosk = await startTestKiosk(RENDERER, log);
+    host = kiosk.host;
+    devices = kiosk.devices;
     browser = await launchChromium();
     context = await browser.newContext({ viewport: VIEWPORTS.portrait, hasTouch: true });
     page = await context.newPage();
@@ -160,8 +146,7 @@ describe('accessible UI kit in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await host?.close();
-    await devices?.close();
+    await kiosk?.close();
   });
 
   it('detects sideways overflow when there is some (the check below can fail)', async () => {

@@ -4,41 +4,27 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHost, type Host } from '../../src/main/host.js';
-import { systemClock } from '../../src/shared/clock.js';
+import type { Host } from '../../src/main/host.js';
 import { memoryLogger } from '../../src/shared/log.js';
 import { launchChromium, SCREENSHOT_DIR } from '../support/browser.js';
-import { openTestDevices, type TestDevices } from '../support/devices.js';
+import type { TestDevices } from '../support/devices.js';
+import { rpc, startTestKiosk, type TestKiosk } from '../support/kiosk.js';
 
 const RENDERER = 'dist/renderer-demo';
-
-async function rpc(host: Host, method: string, body: unknown): Promise<unknown> {
-  const res = await fetch(`${host.origin}/rpc/${method}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${host.token}` },
-    body: JSON.stringify(body),
-  });
-  return res.json();
-}
 
 describe('walking skeleton in Chromium', () => {
   let host: Host;
   let browser: Browser;
   let page: Page;
   let devices: TestDevices;
+  let kiosk: TestKiosk;
   const log = memoryLogger();
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    const clock = systemClock();
-    devices = await openTestDevices(clock, log);
-    host = await createHost({
-      clock,
-      logger: log,
-      devices: devices.devices,
-      dock: devices.dock,
-      rendererDir: RENDERER,
-    });
+    kiosk = await startTestKiosk(RENDERER, log);
+    host = kiosk.host;
+    devices = kiosk.devices;
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
     await page.goto(host.appUrl);
@@ -46,8 +32,7 @@ describe('walking skeleton in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await host?.close();
-    await devices?.close();
+    await kiosk?.close();
   });
 
   it('shows the attract screen, then greets the card holder in be, ru and en', async () => {
