@@ -41,7 +41,17 @@ export async function runDemo(argv: string[]): Promise<number> {
   if (!args['no-chain']) {
     const dir = mkdtempSync(join(tmpdir(), 'veche-demo-chain-'));
     console.log('Starting the local devnet (4 validators) and the kiosk light node…');
-    chain = await startDemoChain({ clock, logger, dir });
+    try {
+      chain = await startDemoChain({ clock, logger, dir });
+    } catch (e) {
+      // The simulators run as child processes on ptys: stop them before giving up.
+      await sim.close();
+      console.error(
+        `demo: the local devnet did not start (${e instanceof Error ? e.message : String(e)}); ` +
+          'run with --no-chain to use the kiosk without it',
+      );
+      return 1;
+    }
   }
   const chainRef = chain;
   const host = await createHost({
