@@ -3,14 +3,16 @@
 # privileges: mmdebstrap in unshare mode (needs a subordinate uid range for the user, as
 # every Debian user created by adduser has) or in fakechroot mode.
 #
-#   images/build.sh OUT_DIR [--arch amd64|arm64] [--suite trixie] [--app-deb FILE]
+#   images/build.sh OUT_DIR [--arch amd64|arm64] [--suite trixie] [--app-deb FILE | --no-app]
 #                           [--no-kernel] [--mode unshare|fakechroot] [--mirror URL]
 #                           [--root-password-hash HASH]
 #
 # Output: OUT_DIR/veche-kiosk-rootfs-ARCH.tar (the root file system, to be written onto
 # the LABEL=veche-root partition, see docs/appliance.md) and OUT_DIR/manifest.txt (users,
-# units, rules and application found in it). Without --app-deb the image holds everything
-# but the application; the manifest says so. The stock image has no usable login (root is
+# units, rules and application found in it). The application is the offline package that
+# scripts/package-offline.ts builds here first (this machine's architecture only), or the
+# .deb given with --app-deb (e.g. electron-builder's); --no-app leaves it out, and the
+# manifest says so. The stock image has no usable login (root is
 # locked); --root-password-hash (a crypt(3) hash, e.g. from `openssl passwd -6`) gives the
 # organisation's technicians a console login (docs/technician.md, "Console access").
 # shellcheck disable=SC2016 # the hook strings are expanded by mmdebstrap's shell, not here
@@ -21,6 +23,7 @@ out=""
 arch=$(dpkg --print-architecture)
 suite=trixie
 app_deb=""
+app=build
 kernel=yes
 mode=unshare
 mirror=http://deb.debian.org/debian
@@ -30,7 +33,8 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --arch) arch="$2"; shift 2 ;;
     --suite) suite="$2"; shift 2 ;;
-    --app-deb) app_deb=$(realpath "$2"); shift 2 ;;
+    --app-deb) app_deb=$(realpath "$2"); app=given; shift 2 ;;
+    --no-app) app=none; shift ;;
     --no-kernel) kernel=no; shift ;;
     --mode) mode="$2"; shift 2 ;;
     --mirror) mirror="$2"; shift 2 ;;
@@ -40,7 +44,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 if [ -z "$out" ]; then
-  echo "usage: images/build.sh OUT_DIR [--arch ARCH] [--suite SUITE] [--app-deb FILE] [--no-kernel] [--mode unshare|fakechroot] [--root-password-hash HASH]" >&2
+  echo "usage: images/build.sh OUT_DIR [--arch ARCH] [--suite SUITE] [--app-deb FILE | --no-app] [--no-kernel] [--mode unshare|fakechroot] [--root-password-hash HASH]" >&2
   exit 2
 fi
 if [ -n "$app_deb" ] && [ ! -f "$app_deb" ]; then
@@ -51,6 +55,17 @@ command -v mmdebstrap >/dev/null || { echo "build.sh: mmdebstrap is not installe
 
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
+
+# The offline package carries this machine's Node and native modules, so it can only be
+# built for this machine's architecture; another one needs a .deb built there.
+if [ "$app" = build ]; then
+  if [ "$arch" != "$(dpkg --print-architecture)" ]; then
+    echo "build.sh: the offline application package is built for $(dpkg --print-architecture) only; give --app-deb FILE or --no-app for $arch" >&2
+    exit 2
+  fi
+  app_deb=$(cd "$here/.." && npx tsx scripts/package-offline.ts --out "$out" | tail -n 1)
+  [ -f "$app_deb" ] || { echo "build.sh: the application package was not built" >&2; exit 1; }
+fi
 tarball="$out/veche-kiosk-rootfs-$arch.tar"
 manifest="$out/manifest.txt"
 rm -f "$tarball" "$manifest"

@@ -33,6 +33,19 @@ echo "fstab root $(awk '$2 == "/" { print $4 }' "$root/etc/fstab")"
 echo "compositor $(chroot "$root" dpkg-query -W -f '${Package} ${Version}' cage)"
 kernel=$(chroot "$root" dpkg-query -W -f '${Package} ${Version}\n' 'linux-image-[0-9]*' 2>/dev/null | head -n1 || true)
 echo "kernel ${kernel:-none}"
-app=$(chroot "$root" dpkg-query -W -f '${Package} ${Version}' veche-kiosk 2>/dev/null || true)
+app=$(chroot "$root" dpkg-query -W -f '${Package} ${Version} ${Architecture}' veche-kiosk 2>/dev/null || true)
 echo "application ${app:-not-included}"
+# What the units start, run inside the image: the command's runtime and its usage line.
+if [ -n "$app" ]; then
+  echo "application.launcher /usr/bin/veche-kiosk -> $(readlink "$root/usr/bin/veche-kiosk")"
+  for exe in /opt/veche-kiosk/bin/veche-kiosk /opt/veche-kiosk/bin/veche-kiosk-screen; do
+    if [ -x "$root$exe" ]; then echo "application.exec $exe"; else echo "application.exec $exe MISSING"; fi
+  done
+  if [ -x "$root/opt/veche-kiosk/node/bin/node" ]; then
+    echo "application.runtime node $(chroot "$root" /opt/veche-kiosk/node/bin/node --version)"
+  fi
+  echo "application.cli $(chroot "$root" /usr/bin/veche-kiosk --help | head -n 1)"
+  screen=$(chroot "$root" dpkg-query -W -f '${Package} ${Version}' chromium 2>/dev/null || true)
+  echo "application.screen ${screen:-no-chromium}"
+fi
 echo "packages $(chroot "$root" dpkg-query -W -f '${Package}\n' | wc -l)"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Checks the appliance files with the tools that will run them:
-#   (shell)      shellcheck on every shell script of the image and the .deb
+#   (shell)      shellcheck on every shell script of the image and the two packages
 #   units        systemd-analyze verify, in a throw-away root (see below)
 #   udev         udevadm verify (systemd >= 253), else udevadm test's rule parser
 #   users        systemd-sysusers + systemd-tmpfiles applied to a throw-away root, and the
@@ -49,7 +49,7 @@ indent() { sed 's/^/    /'; }
 
 check_shellcheck() {
   have shellcheck || { skip shellcheck "shellcheck is not installed (apt-get install shellcheck)"; return; }
-  if shellcheck --shell=sh "$images"/*.sh "$repo"/scripts/*.sh >"$work/sc.out" 2>&1 &&
+  if shellcheck --shell=sh "$images"/*.sh "$images"/app/*.sh "$images"/app/electron/*.sh "$repo"/scripts/*.sh >"$work/sc.out" 2>&1 &&
     shellcheck --shell=bash "$images"/deb/*.sh >>"$work/sc.out" 2>&1; then
     pass shellcheck
   else

@@ -9,9 +9,11 @@ app_dir='/opt/${sanitizedProductName}'
 # shellcheck disable=SC2016
 executable='${executable}'
 
-# A space-free path for units and scripts: /opt/veche-kiosk -> "/opt/Veche Kiosk".
+# A space-free path for units and scripts: /opt/veche-kiosk -> "/opt/Veche Kiosk". The
+# command is the host's CLI (bin/, from extraFiles), as in the offline package, not the
+# Electron binary itself.
 ln -sfn "$app_dir" /opt/veche-kiosk
-ln -sf "$app_dir/$executable" "/usr/bin/$executable"
+ln -sf "$app_dir/bin/$executable" "/usr/bin/$executable"
 
 # Chromium's sandbox: user namespaces when the kernel allows them, else the SUID helper.
 if [ -L /proc/self/ns/user ] && unshare --user true 2>/dev/null; then

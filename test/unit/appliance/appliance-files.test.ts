@@ -27,10 +27,22 @@ describe('veche-host.service', () => {
     expect(value(host, 'Unit', 'StartLimitBurst')).toBeDefined();
   });
 
+  it('starts without waiting for a network and keeps the boot token out of the journal', () => {
+    // The kiosk queues ballots offline; network-online.target would hold the host back for
+    // systemd-networkd-wait-online's two minutes on a kiosk booted without a cable.
+    for (const key of ['Wants', 'After', 'Requires']) {
+      expect(values(host, 'Unit', key).join(' '), key).not.toContain('network-online');
+    }
+    // stdout carries the ready message with the token; the host's logs go to stderr.
+    expect(value(host, 'Service', 'StandardOutput')).toBe('null');
+    expect(value(host, 'Service', 'StandardError')).toBe('journal');
+  });
+
   it('runs the host entry as veche-host with the device group', () => {
     const exec = value(host, 'Service', 'ExecStart') ?? '';
-    expect(exec).toContain('/dist/host/cli/main.js serve');
-    expect(values(host, 'Service', 'Environment').join(' ')).toContain('ELECTRON_RUN_AS_NODE=1');
+    // The host command of either application package (see the electron-builder tests below
+    // and package-offline.test.ts).
+    expect(exec).toMatch(/^\/opt\/veche-kiosk\/bin\/veche-kiosk serve /);
     expect(value(host, 'Service', 'User')).toBe('veche-host');
     expect(value(host, 'Service', 'SupplementaryGroups')).toBe('veche-devices');
   });
@@ -58,9 +70,9 @@ describe('veche-host.service', () => {
 });
 
 describe('veche-ui.service', () => {
-  it('runs the Electron shell under cage as veche-ui on tty1', () => {
+  it('runs the kiosk screen under cage as veche-ui on tty1', () => {
     const exec = value(ui, 'Service', 'ExecStart') ?? '';
-    expect(exec).toMatch(/^\/usr\/bin\/cage (-d )?-- \/opt\/veche-kiosk\/veche-kiosk /);
+    expect(exec).toMatch(/^\/usr\/bin\/cage (-d )?-- \/opt\/veche-kiosk\/bin\/veche-kiosk-screen /);
     // No VT switching for the voter.
     expect(exec).not.toMatch(/cage[^-]*-s/);
     expect(value(ui, 'Service', 'User')).toBe('veche-ui');
@@ -167,6 +179,7 @@ describe('electron-builder.yml', () => {
     productName: string;
     asarUnpack: string[];
     extraResources: Array<{ from: string; to: string; filter: string[] }>;
+    extraFiles: Array<{ from: string; to: string }>;
     linux: { executableName: string; target: Array<{ target: string; arch: string[] }> };
     deb: { afterInstall: string; afterRemove: string; packageName: string };
   };
@@ -203,10 +216,22 @@ describe('electron-builder.yml', () => {
     }
     expect(existsSync(path.join(repo, config.deb.afterInstall))).toBe(true);
     expect(existsSync(path.join(repo, config.deb.afterRemove))).toBe(true);
-    // The units run /opt/veche-kiosk/<executableName>; after-install makes that link.
-    expect(value(ui, 'Service', 'ExecStart')).toContain(
-      `/opt/veche-kiosk/${config.linux.executableName} `,
-    );
     expect(config.deb.packageName).toBe('veche-kiosk');
+  });
+
+  it('puts the commands the units run beside the Electron binary', () => {
+    // after-install links /opt/veche-kiosk to the install directory; the units run bin/.
+    const shipped = new Map(config.extraFiles.map((f) => [f.to, f.from]));
+    const hostCmd = shipped.get(`bin/${config.linux.executableName}`);
+    const screenCmd = shipped.get(`bin/${config.linux.executableName}-screen`);
+    expect(value(host, 'Service', 'ExecStart')).toContain('/opt/veche-kiosk/bin/veche-kiosk ');
+    expect(value(ui, 'Service', 'ExecStart')).toContain('/opt/veche-kiosk/bin/veche-kiosk-screen ');
+    const hostScript = readFileSync(path.join(repo, hostCmd ?? 'missing'), 'utf8');
+    // The Electron binary doubles as the host's Node, so one ABI serves the native modules.
+    expect(hostScript).toMatch(
+      /ELECTRON_RUN_AS_NODE=1 exec "\$app\/veche-kiosk" "\$app\/resources\/app\.asar\/dist\/host\/cli\/main\.js" "\$@"/,
+    );
+    const screenScript = readFileSync(path.join(repo, screenCmd ?? 'missing'), 'utf8');
+    expect(screenScript).toMatch(/exec "\$app\/veche-kiosk" --ozone-platform=wayland "\$@"/);
   });
 });

@@ -1,9 +1,11 @@
 // The real appliance image, built from Debian's packages by images/build.sh (mmdebstrap,
-// unshare mode, no root needed). Opt-in because it downloads ~250 MB and takes a minute or
-// more: VECHE_IMAGE_TEST=1 (and VECHE_APP_DEB=path/to/veche-kiosk.deb to include the app).
-// It reads the tarball itself rather than trusting the recipe's manifest, and, when it may
-// chroot (root), runs the image's own systemd and udev tools on the kiosk's files.
-import { execFileSync, spawnSync } from 'node:child_process';
+// unshare mode, no root needed) with the application in it: the offline package that the
+// recipe builds first (scripts/package-offline.ts), or VECHE_APP_DEB=path/to/veche-kiosk.deb.
+// Opt-in because it downloads ~400 MB and takes minutes: VECHE_IMAGE_TEST=1.
+// It reads the tarball itself rather than trusting the recipe's manifest, runs the
+// application from the unpacked root without chroot, and, when it may chroot (root), runs
+// the image's own systemd and udev tools on the kiosk's files.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   cpSync,
@@ -96,18 +98,98 @@ describe.skipIf(!enabled)('appliance image (VECHE_IMAGE_TEST=1)', () => {
     expect(root?.split(/\s+/)[3]?.split(',')).toContain('ro');
   });
 
-  it('has cage, and the application when a .deb was given', () => {
+  it('has cage, and the application with the commands the units run', () => {
     const status = fromTar('./var/lib/dpkg/status');
     const installed = (name: string): string | undefined =>
       new RegExp(`^Package: ${name}\\n(?:.+\\n)*?Version: (.+)$`, 'm').exec(status)?.[1];
     expect(installed('cage')).toBeDefined();
     const app = installed('veche-kiosk');
-    console.log(
-      `application: ${app === undefined ? 'not included (no VECHE_APP_DEB)' : `veche-kiosk ${app}`}`,
-    );
-    if (appDeb !== undefined && appDeb !== '') expect(app).toBeDefined();
-    else expect(app).toBeUndefined();
+    const version = (
+      JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')) as { version: string }
+    ).version;
+    const manifest = fromTar('./usr/share/veche-kiosk/image-manifest.txt')
+      .split('\n')
+      .filter((l) => l.startsWith('application'));
+    console.log(`application (dpkg): veche-kiosk ${app}\n  ${manifest.join('\n  ')}`);
+    expect(app).toBeDefined();
+    if (appDeb === undefined || appDeb === '') {
+      expect(app).toBe(version);
+      expect(installed('chromium')).toBeDefined();
+      // Run inside the image by the recipe (chroot in mmdebstrap's user namespace).
+      expect(manifest).toContain(`application.runtime node v${process.versions.node}`);
+      expect(manifest).toContain('application.cli usage: veche-kiosk <command> [options]');
+    }
+    for (const exe of [
+      './usr/bin/cage',
+      './opt/veche-kiosk/bin/veche-kiosk',
+      './opt/veche-kiosk/bin/veche-kiosk-screen',
+    ]) {
+      expect(entries.has(exe), exe).toBe(true);
+    }
   });
+
+  // Without chroot and without root: the application as unpacked from the image, through its
+  // /usr/bin link, on the Node runtime the package carries.
+  it.skipIf(appDeb !== undefined && appDeb !== '')(
+    'runs the application from the unpacked image: runtime, CLI, and a host serving the UI',
+    async () => {
+      const root = path.join(out, 'app-root');
+      mkdirSync(root);
+      execFileSync('tar', [
+        '-xf',
+        tarball,
+        '-C',
+        root,
+        './opt/veche-kiosk',
+        './usr/bin/veche-kiosk',
+      ]);
+      const link = readlinkSync(path.join(root, 'usr/bin/veche-kiosk'));
+      const node = execFileSync(path.join(root, 'opt/veche-kiosk/node/bin/node'), ['--version'], {
+        encoding: 'utf8',
+      }).trim();
+      const help = execFileSync(path.join(root, 'usr/bin/veche-kiosk'), ['--help'], {
+        encoding: 'utf8',
+      });
+      console.log(
+        `launcher: /usr/bin/veche-kiosk -> ${link}\nruntime: node ${node}\ncli: ${help.split('\n')[0]}`,
+      );
+      expect(link).toBe('../../opt/veche-kiosk/bin/veche-kiosk');
+      expect(node).toBe(`v${process.versions.node}`);
+      expect(help).toMatch(/^usage: veche-kiosk <command>/);
+
+      const state = path.join(out, 'state');
+      const host = spawn(
+        path.join(root, 'usr/bin/veche-kiosk'),
+        ['serve', '--simulated', '--transport', 'mock', '--state-dir', state],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      try {
+        const ready = await new Promise<{ origin: string }>((resolve, reject) => {
+          let buf = '';
+          const timer = setTimeout(() => reject(new Error(`no ready line: ${buf}`)), 30_000);
+          host.stdout.on('data', (d: Buffer) => {
+            buf += d.toString();
+            const line = buf.split('\n').find((l) => l.includes('veche-host-ready'));
+            if (line !== undefined) {
+              clearTimeout(timer);
+              resolve(JSON.parse(line) as { origin: string });
+            }
+          });
+          host.once('exit', (code) => reject(new Error(`host exited ${code}: ${buf}`)));
+        });
+        const page = await fetch(`${ready.origin}/`);
+        const html = await page.text();
+        console.log(`host: ${ready.origin} served ${html.length} bytes of UI`);
+        expect(page.status).toBe(200);
+        expect(html).toMatch(/<div id="root">/);
+      } finally {
+        const exited = new Promise<number | null>((r) => host.once('exit', r));
+        host.kill('SIGTERM');
+        expect(await exited).toBe(0);
+      }
+    },
+    60_000,
+  );
 
   // The image carries newer systemd/udev than a CI host may (udevadm verify needs systemd
   // >= 253): run them inside the image on the files as installed there.
@@ -118,12 +200,14 @@ describe.skipIf(!enabled)('appliance image (VECHE_IMAGE_TEST=1)', () => {
       const root = path.join(out, 'root');
       mkdirSync(root);
       execFileSync('tar', ['-xf', tarball, '-C', root]);
-      const app = path.join(root, 'opt/veche-kiosk/veche-kiosk');
-      if (!existsSync(app)) {
-        // Without the application, an empty executable stands at its path for verify.
-        mkdirSync(path.dirname(app), { recursive: true });
-        writeFileSync(app, '#!/bin/sh\nexit 0\n');
-        chmodSync(app, 0o755);
+      for (const exe of ['bin/veche-kiosk', 'bin/veche-kiosk-screen']) {
+        const app = path.join(root, 'opt/veche-kiosk', exe);
+        if (!existsSync(app)) {
+          // Without the application, an empty executable stands at its path for verify.
+          mkdirSync(path.dirname(app), { recursive: true });
+          writeFileSync(app, '#!/bin/sh\nexit 0\n');
+          chmodSync(app, 0o755);
+        }
       }
       const inImage = (...cmd: string[]): string =>
         execFileSync('chroot', [root, ...cmd], { encoding: 'utf8' });
@@ -211,7 +295,15 @@ describe.skipIf(!enabled)('appliance image (VECHE_IMAGE_TEST=1)', () => {
     const inImage = (...cmd: string[]): string =>
       execFileSync('chroot', [root, ...cmd], { encoding: 'utf8' });
     const unitPath = path.join(root, 'usr/lib/systemd/system/veche-host.service');
-    // The image already has the units from the recipe; start from a system without them.
+    // The image has the offline package: purging it removes its units, rules and files (dpkg
+    // owns them) and keeps the users; then the Electron layout installs on a clean system.
+    if (existsSync(path.join(root, 'opt/veche-kiosk/bin/veche-kiosk'))) {
+      inImage('dpkg', '--purge', 'veche-kiosk');
+      expect(existsSync(unitPath)).toBe(false);
+      expect(existsSync(path.join(root, 'usr/lib/udev/rules.d/70-veche-kiosk.rules'))).toBe(false);
+      expect(existsSync(path.join(root, 'opt/veche-kiosk'))).toBe(false);
+      expect(inImage('getent', 'passwd', 'veche-host')).toMatch(/^veche-host:/);
+    }
     for (const f of [
       'usr/lib/systemd/system/veche-host.service',
       'usr/lib/systemd/system/veche-ui.service',
