@@ -5,17 +5,18 @@ import { join } from 'node:path';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import { loadOrCreatePeerKey } from '../net/keys.js';
 import { createNetNode, type NetNode } from '../net/node.js';
-import type { Service } from '../net/reqres.js';
+import { serve, type Service } from '../net/reqres.js';
 import { toHex } from '../protocol/hash.js';
 import type { Clock } from '../shared/clock.js';
+import { EVENTS } from '../shared/events.js';
 import type { Logger } from '../shared/log.js';
 import { ballotModuleDeps } from './ballot-deps.js';
 import { p2pTransport, type P2pPeer } from './consensus/p2p.js';
 import { ChainStore } from './consensus/store.js';
 import { Validator } from './consensus/validator.js';
-import { noFaults } from './faults.js';
+import { ADMIN_PROTOCOL, adminHandler, noFaults } from './faults.js';
 import { devnetGenesis } from './genesis.js';
-import { validatorSigner } from './keys.js';
+import { authoritySigner, validatorSigner } from './keys.js';
 import { serveLightProtocols } from './rpc.js';
 
 export interface ProcessOptions {
@@ -84,6 +85,18 @@ export async function runValidatorProcess(o: ProcessOptions): Promise<RunningVal
   const services: Service[] = [
     ...(await transport.attach(validator)),
     ...(await serveLightProtocols(node, { validator: () => validator, signer, faults })),
+    // The fault switches of this process, for the devnet authority only (faults.ts).
+    await serve(
+      node,
+      ADMIN_PROTOCOL,
+      adminHandler({
+        chainId: o.chainId,
+        validator: o.index,
+        authority: authoritySigner(o.seed).publicKey,
+        faults,
+        onChange: (patch) => o.logger.info(EVENTS.faultSet, { node: o.index, ...patch }),
+      }),
+    ),
   ];
   validator.start();
   return {

@@ -19,6 +19,7 @@ import {
   type BallotKind,
   type Contest,
   type Election,
+  type Localized,
 } from '../protocol/election.js';
 import { taggedHash } from '../protocol/hash.js';
 import { DEFAULT_UNIT_PARAMS, encodeTx, signTx, type Purpose, type TxBody } from './app/index.js';
@@ -48,7 +49,105 @@ export interface DemoWorld {
   readonly rollEntries: readonly Uint8Array[];
 }
 
-const label = (s: string) => ({ be: s, ru: s, en: s });
+const L = (be: string, ru: string, en: string): Localized => ({ be, ru, en });
+
+/**
+ * The demo candidates. `name` and promise `text` are the chain's canonical plain strings
+ * (kept as they were: other modules and tests read them); `names` and `texts` are the
+ * display variants per language, stored alongside in the same records.
+ */
+const PEOPLE: Record<string, { names: Localized; promises: [Localized, Localized] }> = {
+  ales: {
+    names: L('Алесь Бандарэнка', 'Алесь Бондаренко', 'Ales Bandarenka'),
+    promises: [
+      L('Адрамантаваць мост', 'Отремонтировать мост', 'Repair the bridge'),
+      L(
+        'Адчыняць бібліятэку па нядзелях',
+        'Открывать библиотеку по воскресеньям',
+        'Open the library on Sundays',
+      ),
+    ],
+  },
+  bazhena: {
+    names: L('Бажэна Крывіцкая', 'Божена Кривицкая', 'Bazhena Kryvitskaya'),
+    promises: [
+      L('Новы дах для школы', 'Новая крыша для школы', 'A new roof for the school'),
+      L('Аўтобус да чыгункі', 'Автобус до вокзала', 'A bus to the railway station'),
+    ],
+  },
+  ciaslau: {
+    names: L('Цяслаў Мароз', 'Чеслав Мороз', 'Ciaslau Maroz'),
+    promises: [
+      L('Ліхтары на кожнай вуліцы', 'Фонари на каждой улице', 'Street lights on every street'),
+      L('Штогадовая справаздача ў сеціве', 'Ежегодный отчёт в интернете', 'A yearly report online'),
+    ],
+  },
+};
+
+const PROJECTS: Record<string, Localized> = {
+  o1: L('Дзіцячая пляцоўка', 'Детская площадка', 'A playground'),
+  o2: L('Рамонт дарогі да школы', 'Ремонт дороги к школе', 'Repair the road to the school'),
+  o3: L('Веласцежка ўздоўж ракі', 'Велодорожка вдоль реки', 'A cycle path along the river'),
+  o4: L('Новы прыпынак', 'Новая остановка', 'A new bus stop'),
+};
+
+const FIXED: Record<string, Localized> = {
+  yes: L('Так', 'Да', 'Yes'),
+  no: L('Не', 'Нет', 'No'),
+  score: L('Ацэнка (0–5)', 'Оценка (0–5)', 'Score (0–5)'),
+  for: L('За', 'За', 'For'),
+  against: L('Супраць', 'Против', 'Against'),
+  abstain: L('Устрымаўся', 'Воздержался', 'Abstain'),
+};
+
+/** What each demo election asks (its title), per ballot kind. */
+const TITLES: Record<BallotKind, Localized> = {
+  'single-choice': L(
+    'Выбары старшыні Полацкага сельсавета',
+    'Выборы председателя Полоцкого сельсовета',
+    'Election of the head of the Polatsk village council',
+  ),
+  'k-of-n': L(
+    'Бюджэт удзелу: выберыце два праекты',
+    'Бюджет участия: выберите два проекта',
+    'Participatory budget: choose two projects',
+  ),
+  approval: L(
+    'Якія праекты вы падтрымліваеце?',
+    'Какие проекты вы поддерживаете?',
+    'Which projects do you support?',
+  ),
+  referendum: L(
+    'Ці зрабіць цэнтр горада пешаходным па выхадных?',
+    'Сделать ли центр города пешеходным по выходным?',
+    'Make the town centre pedestrian at weekends?',
+  ),
+  rating: L(
+    'Ацаніце працу сельсавета (0–5)',
+    'Оцените работу сельсовета (0–5)',
+    'Rate the work of the village council (0–5)',
+  ),
+  recall: L(
+    'Ці адклікаць старасту вёскі?',
+    'Отозвать ли старосту деревни?',
+    'Recall the village elder?',
+  ),
+  confidence: L(
+    'Ці давяраеце вы камісіі па добраўпарадкаванні?',
+    'Доверяете ли вы комиссии по благоустройству?',
+    'Do you have confidence in the public works committee?',
+  ),
+  jury: L(
+    'Законапраект аб мясцовых рынках: галасаванне журы',
+    'Законопроект о местных рынках: голосование жюри',
+    'Bill on local markets: jury vote',
+  ),
+};
+
+function optionLabel(optionId: string): Localized {
+  const person = PEOPLE[optionId];
+  return person?.names ?? PROJECTS[optionId] ?? FIXED[optionId] ?? L(optionId, optionId, optionId);
+}
 
 function contestFor(kind: BallotKind): Contest {
   const options =
@@ -61,8 +160,8 @@ function contestFor(kind: BallotKind): Contest {
   return {
     contestId: 'main',
     kind,
-    title: label(`${kind} question`),
-    options: shape.optionIds.map((optionId) => ({ optionId, label: label(optionId) })),
+    title: TITLES[kind],
+    options: shape.optionIds.map((optionId) => ({ optionId, label: optionLabel(optionId) })),
     range: shape.range,
     limit: shape.limit,
   };
@@ -102,6 +201,7 @@ export function demoWorld(
         personId,
         unit: DEMO_UNIT,
         name: `Candidate ${personId}`,
+        ...(PEOPLE[personId] === undefined ? {} : { names: PEOPLE[personId].names }),
         certificate: {
           issuer: 'demo-ministry',
           certificateId: `mq-${personId}`,
@@ -110,7 +210,10 @@ export function demoWorld(
         promises: [
           { itemId: 'p1', text: `${personId}: repair the bridge` },
           { itemId: 'p2', text: `${personId}: open the library on Sundays` },
-        ],
+        ].map((p, i) => {
+          const texts = PEOPLE[personId]?.promises[i];
+          return texts === undefined ? p : { ...p, texts };
+        }),
       }),
     ),
   ];
@@ -127,7 +230,7 @@ export function demoWorld(
       electionId,
       unit: DEMO_UNIT,
       kind,
-      title: label(`Demo ${kind}`),
+      title: TITLES[kind],
       window,
       contests: [contestFor(kind)],
       ballotStyles: [{ styleId: 'main', contestIds: ['main'] }],

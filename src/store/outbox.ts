@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Clock } from '../shared/clock.js';
 import { err, ok, type Result } from '../shared/result.js';
 import { coarseDay, type Day } from './day.js';
+import { BALLOT_ID_STORED } from './schema.js';
 import type { Db } from './db.js';
 import { catchStorage, type StorageError } from './errors.js';
 import {
@@ -155,10 +156,18 @@ export function toBallotRow(r: RawRow): BallotRow {
 export const BALLOT_ROW_COLUMNS =
   'o.kiosk_seq, o.ballot_id, o.election_id, o.kind, o.state, o.reject_reason, o.enqueued_day, o.confirmation_code AS code';
 
+/** Queued rows are found in the tail, from this row on (schema V2). */
+export const TAIL_FLOOR = '(SELECT floor FROM outbox_tail WHERE id = 1)';
+
 export function createOutbox(db: Db, clock: Clock): Outbox {
   const q = {
-    byId: db.prepare<[Uint8Array], { kiosk_seq: number; envelope: Buffer; code: Buffer }>(
-      'SELECT kiosk_seq, envelope, confirmation_code AS code FROM outbox WHERE ballot_id = ?',
+    // Delivered rows through the partial UNIQUE index; queued ones are in `tail` (below).
+    delivered: db.prepare<[Uint8Array], { kiosk_seq: number }>(
+      `SELECT kiosk_seq FROM outbox INDEXED BY outbox_ballot
+       WHERE ballot_id = ? AND state <> 'queued'`,
+    ),
+    bySeq: db.prepare<[number], { envelope: Buffer; code: Buffer }>(
+      'SELECT envelope, confirmation_code AS code FROM outbox WHERE kiosk_seq = ?',
     ),
     head: db.prepare<[], { kiosk_seq: number; code: Buffer }>(
       'SELECT kiosk_seq, confirmation_code AS code FROM outbox ORDER BY kiosk_seq DESC LIMIT 1',
@@ -168,30 +177,42 @@ export function createOutbox(db: Db, clock: Clock): Outbox {
          chain_prev, enqueued_day, envelope)
        VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
     ),
-    state: db.prepare<[Uint8Array], { state: OutboxState }>(
-      'SELECT state FROM outbox WHERE ballot_id = ?',
+    state: db.prepare<[number], { state: OutboxState }>(
+      'SELECT state FROM outbox WHERE kiosk_seq = ?',
     ),
-    setState: db.prepare('UPDATE outbox SET state = ? WHERE ballot_id = ?'),
+    setState: db.prepare('UPDATE outbox SET state = ? WHERE kiosk_seq = ?'),
     setReceipted: db.prepare(
-      "UPDATE outbox SET state = 'receipted', receipt = ? WHERE ballot_id = ?",
+      "UPDATE outbox SET state = 'receipted', receipt = ? WHERE kiosk_seq = ?",
     ),
     setIncluded: db.prepare(
-      "UPDATE outbox SET state = 'included', included_height = ? WHERE ballot_id = ?",
+      "UPDATE outbox SET state = 'included', included_height = ? WHERE kiosk_seq = ?",
     ),
     setFinal: db.prepare(
-      "UPDATE outbox SET state = 'final', final_height = ?, included_height = coalesce(included_height, ?) WHERE ballot_id = ?",
+      "UPDATE outbox SET state = 'final', final_height = ?, included_height = coalesce(included_height, ?) WHERE kiosk_seq = ?",
     ),
     setRejected: db.prepare(
-      "UPDATE outbox SET state = 'rejected', reject_reason = ? WHERE ballot_id = ?",
+      "UPDATE outbox SET state = 'rejected', reject_reason = ? WHERE kiosk_seq = ?",
     ),
-    row: db.prepare<[Uint8Array], RawRow>(
-      `SELECT ${BALLOT_ROW_COLUMNS} FROM outbox o WHERE o.ballot_id = ?`,
+    row: db.prepare<[number], RawRow>(
+      `SELECT ${BALLOT_ROW_COLUMNS} FROM outbox o WHERE o.kiosk_seq = ?`,
     ),
-    envelope: db.prepare<[Uint8Array], { envelope: Buffer }>(
-      'SELECT envelope FROM outbox WHERE ballot_id = ?',
+    envelope: db.prepare<[number], { envelope: Buffer }>(
+      'SELECT envelope FROM outbox WHERE kiosk_seq = ?',
+    ),
+    floor: db.prepare<[], { floor: number }>('SELECT floor FROM outbox_tail WHERE id = 1'),
+    // The first row still queued at or above the floor: a short walk, as the floor follows
+    // delivery (amortized, each row is passed once).
+    firstQueued: db.prepare<[number], { kiosk_seq: number }>(
+      `SELECT kiosk_seq FROM outbox WHERE kiosk_seq >= ? AND state = 'queued'
+       ORDER BY kiosk_seq LIMIT 1`,
+    ),
+    setFloor: db.prepare('UPDATE outbox_tail SET floor = ? WHERE id = 1'),
+    tailRows: db.prepare<[], { kiosk_seq: number; ballot_id: Buffer }>(
+      `SELECT kiosk_seq, ballot_id FROM outbox WHERE kiosk_seq >= ${TAIL_FLOOR}
+       ORDER BY kiosk_seq`,
     ),
     pending: db.prepare<
-      [number, number],
+      [{ after: number; limit: number }],
       {
         kiosk_seq: number;
         ballot_id: Buffer;
@@ -201,36 +222,68 @@ export function createOutbox(db: Db, clock: Clock): Outbox {
         envelope: Buffer;
       }
     >(
-      // The four non-terminal ranges of the reconcile index, then a sort of the undelivered
-      // rows only; never a walk over the (mostly final) table.
-      `SELECT kiosk_seq, ballot_id, election_id, kind, state, envelope
+      // Queued rows from the tail's rowid range, the three other undelivered states from their
+      // ranges of the reconcile index; never a walk over the (mostly final) table.
+      `SELECT kiosk_seq, ballot_id, election_id, kind, state, envelope FROM outbox
+       WHERE kiosk_seq >= ${TAIL_FLOOR} AND kiosk_seq > @after AND state = 'queued'
+       UNION ALL
+       SELECT kiosk_seq, ballot_id, election_id, kind, state, envelope
        FROM outbox INDEXED BY outbox_reconcile
-       WHERE state IN ('queued', 'sent', 'receipted', 'included') AND kiosk_seq > ?
-       ORDER BY kiosk_seq LIMIT ?`,
+       WHERE state IN ('sent', 'receipted', 'included') AND state <> 'queued' AND kiosk_seq > @after
+       ORDER BY kiosk_seq LIMIT @limit`,
     ),
   };
 
-  const insert = db.transaction((b: SealedBallot): Result<Recorded, EnqueueError> => {
-    const head = q.head.get();
+  // Ballot id (hex) → kiosk_seq of every row at or above the floor, in kiosk order: the
+  // lookup for rows the partial indexes do not hold yet. Rows are immutable in (seq, id), so
+  // an entry whose row has since left 'queued' still points at the right row. Changed only
+  // after the commit that made the change returned.
+  const tail = new Map<string, number>();
+  for (const r of q.tailRows.iterate()) tail.set(r.ballot_id.toString('hex'), r.kiosk_seq);
+  const hex = (id: Uint8Array) =>
+    Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('hex');
+
+  const seqOf = (ballotId: Uint8Array): number | undefined =>
+    tail.get(hex(ballotId)) ?? q.delivered.get(ballotId)?.kiosk_seq;
+
+  const dropBelow = (floor: number) => {
+    for (const [id, seq] of tail) {
+      if (seq >= floor) break;
+      tail.delete(id);
+    }
+  };
+
+  // The newest link, as committed. This connection is the database's only writer (exclusive
+  // lock) and only enqueue appends, so it is read once and then follows each commit; a vote
+  // then needs no read before its insert, and the insert is the vote's one transaction.
+  let head: { kiosk_seq: number; code: Buffer } | undefined = q.head.get();
+
+  const insert = (b: SealedBallot): Result<Recorded, EnqueueError> => {
+    const last = head;
     const continues =
-      head === undefined || (b.kioskSeq === head.kiosk_seq + 1 && head.code.equals(b.chainPrev));
+      last === undefined || (b.kioskSeq === last.kiosk_seq + 1 && last.code.equals(b.chainPrev));
     if (!continues) {
       // Not the next link: a retry of a stored ballot, a clash, or a break in the chain.
-      const existing = q.byId.get(b.ballotId);
-      if (existing !== undefined) {
+      const existingSeq = seqOf(b.ballotId);
+      if (existingSeq !== undefined) {
+        const existing = q.bySeq.get(existingSeq);
+        if (existing === undefined) throw new Error('outbox tail points at a missing row');
         const same =
-          existing.kiosk_seq === b.kioskSeq &&
+          existingSeq === b.kioskSeq &&
           existing.envelope.equals(b.envelope) &&
           existing.code.equals(b.confirmationCode);
         return same
           ? ok({ recorded: true, kioskSeq: b.kioskSeq, duplicate: true })
           : err({ kind: 'conflict' });
       }
-      if (b.kioskSeq <= head.kiosk_seq) return err({ kind: 'conflict' });
-      return err({ kind: 'chain-break', expectedSeq: head.kiosk_seq + 1 });
+      if (b.kioskSeq <= last.kiosk_seq) return err({ kind: 'conflict' });
+      return err({ kind: 'chain-break', expectedSeq: last.kiosk_seq + 1 });
     }
-    // The next link: insert straight away (the common path has no lookup by id); a ballot id
-    // already stored under another seq trips the UNIQUE index and only this statement undoes.
+    // The next link, but its ballot id is already stored under another seq: a queued row is
+    // in the tail's map; a delivered one trips the schema's trigger (an index probe inside
+    // the insert), which undoes the statement and so the whole vote.
+    const id = hex(b.ballotId);
+    if (tail.has(id)) return err({ kind: 'conflict' });
     try {
       q.insertBallot.run(
         b.kioskSeq,
@@ -243,13 +296,16 @@ export function createOutbox(db: Db, clock: Clock): Outbox {
         b.envelope,
       );
     } catch (e) {
-      if (e instanceof Database.SqliteError && e.code === 'SQLITE_CONSTRAINT_UNIQUE') {
+      if (e instanceof Database.SqliteError && e.message === BALLOT_ID_STORED) {
         return err({ kind: 'conflict' });
       }
       throw e;
     }
+    // The statement's own (autocommit) transaction has committed: the vote is on disk.
+    head = { kiosk_seq: b.kioskSeq, code: Buffer.from(b.confirmationCode) };
+    tail.set(id, b.kioskSeq);
     return ok({ recorded: true, kioskSeq: b.kioskSeq, duplicate: false });
-  });
+  };
 
   function applyOne(
     ballotId: Uint8Array,
@@ -259,8 +315,9 @@ export function createOutbox(db: Db, clock: Clock): Outbox {
     if (!parsed.success) return err({ kind: 'invalid', fields: issuePaths(parsed.error) });
     if (!bytes32Schema.safeParse(ballotId).success)
       return err({ kind: 'invalid', fields: ['ballotId'] });
-    const cur = q.state.get(ballotId);
-    if (cur === undefined) return err({ kind: 'unknown-ballot' });
+    const seq = seqOf(ballotId);
+    const cur = seq === undefined ? undefined : q.state.get(seq);
+    if (seq === undefined || cur === undefined) return err({ kind: 'unknown-ballot' });
     const step = classifyStep(cur.state, t.to);
     switch (step) {
       case 'same':
@@ -270,66 +327,95 @@ export function createOutbox(db: Db, clock: Clock): Outbox {
       case 'from-terminal':
         return err({ kind: 'terminal', current: cur.state });
       case 'forward':
-        write(ballotId, t);
+        write(seq, t);
+        if (cur.state === 'queued') leftQueue = true;
         return ok({ changed: true, state: t.to });
     }
   }
 
-  function write(ballotId: Uint8Array, t: Transition): void {
+  function write(seq: number, t: Transition): void {
     switch (t.to) {
       case 'sent':
-        q.setState.run('sent', ballotId);
+        q.setState.run('sent', seq);
         return;
       case 'receipted':
-        q.setReceipted.run(t.receipt, ballotId);
+        q.setReceipted.run(t.receipt, seq);
         return;
       case 'included':
-        q.setIncluded.run(t.height, ballotId);
+        q.setIncluded.run(t.height, seq);
         return;
       case 'final':
-        q.setFinal.run(t.height, t.height, ballotId);
+        q.setFinal.run(t.height, t.height, seq);
         return;
       case 'rejected':
-        q.setRejected.run(t.reason, ballotId);
+        q.setRejected.run(t.reason, seq);
         return;
     }
   }
 
+  // Set by applyOne when a row left 'queued' in the current transaction.
+  let leftQueue = false;
+
   const applyMany = db.transaction(
-    (items: ReadonlyArray<{ readonly ballotId: Uint8Array; readonly transition: Transition }>) =>
-      items.map((i) => applyOne(i.ballotId, i.transition)),
+    (items: ReadonlyArray<{ readonly ballotId: Uint8Array; readonly transition: Transition }>) => {
+      leftQueue = false;
+      const out = items.map((i) => applyOne(i.ballotId, i.transition));
+      let floor: number | null = null;
+      if (leftQueue) {
+        // Move the floor up to the first row still queued (or past the head), in the same
+        // commit as the transitions, so it never claims a queued row is below it.
+        const cur = q.floor.get()?.floor ?? 0;
+        const next = q.firstQueued.get(cur)?.kiosk_seq ?? (q.head.get()?.kiosk_seq ?? -1) + 1;
+        if (next > cur) {
+          q.setFloor.run(next);
+          floor = next;
+        }
+      }
+      return { out, floor };
+    },
   );
+
+  const transitions = (
+    items: ReadonlyArray<{ readonly ballotId: Uint8Array; readonly transition: Transition }>,
+  ): Result<Array<Result<TransitionOutcome, TransitionRefusal>>, StorageError> => {
+    const r = catchStorage(() => applyMany.immediate(items));
+    if (!r.ok) return r;
+    if (r.value.floor !== null) dropBelow(r.value.floor);
+    return ok(r.value.out);
+  };
 
   return {
     enqueue(ballot) {
-      // Nested inside another transaction, our COMMIT would only release a savepoint and the
-      // voter would be told "recorded" before anything reached the disk.
+      // Inside another transaction the insert would not commit, and the voter would be told
+      // "recorded" before anything reached the disk.
       if (db.inTransaction) throw new Error('enqueue must run in its own transaction');
       const parsed = sealedBallotSchema.safeParse(ballot);
       if (!parsed.success) return err({ kind: 'invalid', fields: issuePaths(parsed.error) });
-      const r = catchStorage(() => insert.immediate(ballot));
+      const r = catchStorage(() => insert(ballot));
       return r.ok ? r.value : r;
     },
     transition(ballotId, t) {
-      const r = catchStorage(() => applyMany.immediate([{ ballotId, transition: t }]));
+      const r = transitions([{ ballotId, transition: t }]);
       if (!r.ok) return r;
       const only = r.value[0];
       if (only === undefined) throw new Error('transitionMany lost its item');
       return only;
     },
     transitionMany(items) {
-      return catchStorage(() => applyMany.immediate(items));
+      return transitions(items);
     },
     get(ballotId) {
-      const r = q.row.get(ballotId);
+      const seq = seqOf(ballotId);
+      const r = seq === undefined ? undefined : q.row.get(seq);
       return r === undefined ? undefined : toBallotRow(r);
     },
     envelope(ballotId) {
-      const r = q.envelope.get(ballotId);
+      const seq = seqOf(ballotId);
+      const r = seq === undefined ? undefined : q.envelope.get(seq);
       return r === undefined ? undefined : new Uint8Array(r.envelope);
     },
     pending(limit, afterSeq = -1) {
-      return q.pending.all(afterSeq, limit).map((r) => ({
+      return q.pending.all({ after: afterSeq, limit }).map((r) => ({
         kioskSeq: r.kiosk_seq,
         ballotId: new Uint8Array(r.ballot_id),
         electionId: r.election_id,

@@ -1,9 +1,10 @@
 // Reconciliation for poll staff: per election, how many ballots the kiosk holds in each kind
 // and state (and rejected by reason), and the list behind every number. Counts are one
 // GROUP BY over covering ranges of outbox_reconcile, so a million rows stay sub-second;
-// lists are keyset-paginated in kiosk order over the same index.
+// lists are keyset-paginated in kiosk order over the same index. Queued rows are not in that
+// index (schema V2): they are counted and listed from the outbox's tail, a rowid range.
 import type { Db } from './db.js';
-import { BALLOT_ROW_COLUMNS, toBallotRow, type BallotRow } from './outbox.js';
+import { BALLOT_ROW_COLUMNS, TAIL_FLOOR, toBallotRow, type BallotRow } from './outbox.js';
 import {
   BALLOT_KINDS,
   OUTBOX_STATES,
@@ -59,14 +60,18 @@ export const MAX_PAGE = 10_000;
 export function createReconciliation(db: Db): Reconciliation {
   const cols = BALLOT_ROW_COLUMNS;
   const q = {
-    // Six covering ranges (state, election) of the index; no table access.
+    // Five covering ranges (state, election) of the index, and the tail's queued rows.
     counts: db.prepare<
-      [string],
+      [{ election: string }],
       { kind: BallotKind; state: OutboxState; reject_reason: RejectReason | null; n: number }
     >(
       `SELECT kind, state, reject_reason, count(*) AS n FROM outbox INDEXED BY outbox_reconcile
-       WHERE state IN ('queued', 'sent', 'receipted', 'included', 'final', 'rejected')
-         AND election_id = ? GROUP BY kind, state, reject_reason`,
+       WHERE state IN ('sent', 'receipted', 'included', 'final', 'rejected')
+         AND state <> 'queued' AND election_id = @election GROUP BY kind, state, reject_reason
+       UNION ALL
+       SELECT kind, state, NULL, count(*) FROM outbox
+       WHERE kiosk_seq >= ${TAIL_FLOOR} AND state = 'queued' AND election_id = @election
+       GROUP BY kind`,
     ),
     // In kiosk order along the primary key: one election usually holds most rows, so a page
     // is a short walk.
@@ -78,22 +83,32 @@ export function createReconciliation(db: Db): Reconciliation {
     // the range is already in kiosk order and a page is a short seek, not a sort.
     byState: db.prepare(
       `SELECT ${cols} FROM outbox o INDEXED BY outbox_reconcile
-       WHERE o.state = ? AND o.election_id = ? AND o.kind = ? AND o.reject_reason IS NULL
-         AND o.kiosk_seq > ? ORDER BY o.kiosk_seq LIMIT ?`,
+       WHERE o.state = ? AND o.state <> 'queued' AND o.election_id = ? AND o.kind = ?
+         AND o.reject_reason IS NULL AND o.kiosk_seq > ? ORDER BY o.kiosk_seq LIMIT ?`,
+    ),
+    // Queued rows: the tail, in kiosk order along the primary key.
+    queued: db.prepare(
+      `SELECT ${cols} FROM outbox o
+       WHERE o.kiosk_seq >= ${TAIL_FLOOR} AND o.state = 'queued' AND o.election_id = ?
+         AND o.kind = ? AND o.kiosk_seq > ? ORDER BY o.kiosk_seq LIMIT ?`,
     ),
     // All reasons together: rejections are few, so the sort is over a small set.
     rejected: db.prepare(
       `SELECT ${cols} FROM outbox o INDEXED BY outbox_reconcile
-       WHERE o.state = 'rejected' AND o.election_id = ? AND o.kind = ?
+       WHERE o.state = 'rejected' AND o.state <> 'queued' AND o.election_id = ? AND o.kind = ?
          AND o.kiosk_seq > ? ORDER BY o.kiosk_seq LIMIT ?`,
     ),
     byReason: db.prepare(
       `SELECT ${cols} FROM outbox o INDEXED BY outbox_reconcile
-       WHERE o.state = 'rejected' AND o.election_id = ? AND o.kind = ? AND o.reject_reason = ?
+       WHERE o.state = 'rejected' AND o.state <> 'queued' AND o.election_id = ? AND o.kind = ?
+         AND o.reject_reason = ?
          AND o.kiosk_seq > ? ORDER BY o.kiosk_seq LIMIT ?`,
     ),
     elections: db.prepare<[], { election_id: string }>(
-      'SELECT DISTINCT election_id FROM outbox INDEXED BY outbox_reconcile ORDER BY election_id',
+      `SELECT election_id FROM outbox INDEXED BY outbox_reconcile WHERE state <> 'queued'
+       UNION
+       SELECT election_id FROM outbox WHERE kiosk_seq >= ${TAIL_FLOOR} AND state = 'queued'
+       ORDER BY election_id`,
     ),
   };
 
@@ -103,7 +118,7 @@ export function createReconciliation(db: Db): Reconciliation {
         cast: { total: 0, byState: zeroStates(), rejectedByReason: zeroReasons() },
         challenged: { total: 0, byState: zeroStates(), rejectedByReason: zeroReasons() },
       };
-      for (const r of q.counts.all(electionId)) {
+      for (const r of q.counts.all({ election: electionId })) {
         const bucket = k[r.kind];
         bucket.total += r.n;
         bucket.byState[r.state] += r.n;
@@ -121,7 +136,9 @@ export function createReconciliation(db: Db): Reconciliation {
           ? q.byReason.all(electionId, filter.kind, filter.reason, after, limit)
           : filter.state === 'rejected'
             ? q.rejected.all(electionId, filter.kind, after, limit)
-            : q.byState.all(filter.state, electionId, filter.kind, after, limit);
+            : filter.state === 'queued'
+              ? q.queued.all(electionId, filter.kind, after, limit)
+              : q.byState.all(filter.state, electionId, filter.kind, after, limit);
       return (rows as Parameters<typeof toBallotRow>[0][]).map(toBallotRow);
     },
     elections() {

@@ -5,6 +5,9 @@
 // chain links are never deleted or rewritten, outbox states only move forward, and the audit
 // log is append-only. (Someone with the file can drop triggers; the hash chains catch that.)
 
+/** The message of the trigger that refuses a delivered ballot's id again (outbox.ts). */
+export const BALLOT_ID_STORED = 'a ballot id is stored once';
+
 export interface Migration {
   readonly version: number;
   readonly name: string;
@@ -126,6 +129,90 @@ CREATE TABLE staff_events (
 CREATE INDEX staff_events_by_election ON staff_events (election_id);
 `;
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: V1 }];
+// The outbox triggers, as V1 created them (V2 rebuilds the table, which drops them).
+const OUTBOX_TRIGGERS = `
+CREATE TRIGGER outbox_no_delete BEFORE DELETE ON outbox
+BEGIN SELECT RAISE(ABORT, 'outbox rows are never deleted'); END;
+
+CREATE TRIGGER outbox_immutable
+BEFORE UPDATE OF kiosk_seq, ballot_id, election_id, kind, confirmation_code, chain_prev,
+  envelope, enqueued_day ON outbox
+BEGIN SELECT RAISE(ABORT, 'sealed ballots are immutable'); END;
+
+CREATE TRIGGER outbox_forward_only BEFORE UPDATE OF state ON outbox
+WHEN NEW.state <> OLD.state AND NOT (
+  OLD.state NOT IN ('final', 'rejected') AND (
+    (NEW.state = 'rejected' AND OLD.state IN ('queued', 'sent', 'receipted'))
+    OR (NEW.state <> 'rejected' AND ${rank('NEW.state')} > ${rank('OLD.state')})
+  )
+)
+BEGIN SELECT RAISE(ABORT, 'outbox states only move forward'); END;
+`;
+
+// V2: no index write on the vote's commit (docs/store.md, "Enqueue cost"). Every index page
+// a vote dirties is one more 4 KiB WAL frame synced before "recorded"; V1 wrote two (the
+// ballot_id UNIQUE index and outbox_reconcile) on top of the row's own, about 25 % of the
+// enqueue rate. Both indexes now leave queued rows out; a queued row enters them on its
+// first transition, in the sync round's batched commit. Queued rows are found instead in
+// the outbox's tail: every row below outbox_tail.floor has left 'queued' (rows never return
+// to it), so they are a rowid range scan of the undelivered end of the table. The UNIQUE
+// constraint moves to the partial index plus a trigger checking delivered rows; the outbox
+// checks the tail (it keeps the tail's ids in memory, loaded at open). The table is rebuilt
+// because V1's UNIQUE column constraint owns an index that cannot be dropped.
+const V2 = `
+CREATE TABLE outbox_v2 (
+  kiosk_seq         INTEGER PRIMARY KEY CHECK (kiosk_seq >= 0),
+  ballot_id         BLOB    NOT NULL CHECK (length(ballot_id) = 32),
+  election_id       TEXT    NOT NULL,
+  kind              TEXT    NOT NULL CHECK (kind IN ('cast', 'challenged')),
+  state             TEXT    NOT NULL CHECK (state IN ('queued', 'sent', 'receipted', 'included', 'final', 'rejected')),
+  reject_reason     TEXT    CHECK ((state = 'rejected') = (reject_reason IS NOT NULL)),
+  confirmation_code BLOB    NOT NULL CHECK (length(confirmation_code) = 32),
+  chain_prev        BLOB    NOT NULL CHECK (length(chain_prev) = 32),
+  enqueued_day      TEXT    NOT NULL,
+  included_height   INTEGER,
+  final_height      INTEGER,
+  receipt           BLOB,
+  envelope          BLOB    NOT NULL
+) STRICT;
+INSERT INTO outbox_v2 (kiosk_seq, ballot_id, election_id, kind, state, reject_reason,
+  confirmation_code, chain_prev, enqueued_day, included_height, final_height, receipt, envelope)
+SELECT kiosk_seq, ballot_id, election_id, kind, state, reject_reason, confirmation_code,
+  chain_prev, enqueued_day, included_height, final_height, receipt, envelope FROM outbox;
+DROP VIEW confirmation_chain;
+DROP TABLE outbox;
+ALTER TABLE outbox_v2 RENAME TO outbox;
+
+CREATE UNIQUE INDEX outbox_ballot ON outbox (ballot_id) WHERE state <> 'queued';
+CREATE INDEX outbox_reconcile ON outbox (state, election_id, kind, reject_reason)
+  WHERE state <> 'queued';
+${OUTBOX_TRIGGERS}
+CREATE TRIGGER outbox_ballot_unique BEFORE INSERT ON outbox
+WHEN EXISTS (SELECT 1 FROM outbox INDEXED BY outbox_ballot
+             WHERE ballot_id = NEW.ballot_id AND state <> 'queued')
+BEGIN SELECT RAISE(ABORT, '${BALLOT_ID_STORED}'); END;
+
+CREATE VIEW confirmation_chain AS
+  SELECT kiosk_seq, confirmation_code AS code, chain_prev AS prev FROM outbox;
+
+CREATE TABLE outbox_tail (
+  id    INTEGER PRIMARY KEY CHECK (id = 1),
+  floor INTEGER NOT NULL CHECK (floor >= 0)
+) STRICT;
+INSERT INTO outbox_tail (id, floor) VALUES (1, coalesce(
+  (SELECT min(kiosk_seq) FROM outbox WHERE state = 'queued'),
+  (SELECT max(kiosk_seq) + 1 FROM outbox),
+  0));
+CREATE TRIGGER outbox_tail_forward BEFORE UPDATE ON outbox_tail
+WHEN NEW.floor < OLD.floor
+BEGIN SELECT RAISE(ABORT, 'the outbox tail floor only moves forward'); END;
+CREATE TRIGGER outbox_tail_no_delete BEFORE DELETE ON outbox_tail
+BEGIN SELECT RAISE(ABORT, 'the outbox tail floor is never deleted'); END;
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: V1 },
+  { version: 2, name: 'no index write on enqueue', sql: V2 },
+];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -41,9 +41,14 @@ export type JurorRecord = {
   qualifiedAt: number;
 };
 
+/** A text in each kiosk language. */
+export type LocalizedText = { be: string; ru: string; en: string };
+
 export type PromiseItem = {
   itemId: string;
   text: string;
+  /** Display texts per language, when the registration gave them (added field; text stays). */
+  texts: LocalizedText | null;
   status: PromiseStatus;
   reason: string | null;
   updatedAt: number;
@@ -53,6 +58,8 @@ export type CandidateRecord = {
   personId: string;
   unit: string;
   name: string;
+  /** Display names per language, when the registration gave them (added field; name stays). */
+  names: LocalizedText | null;
   certificate: Certificate;
   promises: PromiseItem[];
   registeredAt: number;

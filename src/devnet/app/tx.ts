@@ -27,6 +27,8 @@ export const MAX_ROLL_BATCH = 10_000;
 /** Every authority transaction carries a seq above the last accepted one: no replays. */
 const seq = z.int().min(1).max(Number.MAX_SAFE_INTEGER);
 const text = (max: number) => z.string().min(1).max(max);
+/** The same text in each kiosk language (be, ru, en), as the election definition has it. */
+const localized = (max: number) => z.strictObject({ be: text(max), ru: text(max), en: text(max) });
 
 export const UnitParamsTxSchema = z.strictObject({
   kind: z.literal('unit-params'),
@@ -94,11 +96,15 @@ export const CandidateRegisterTxSchema = z.strictObject({
   seq,
   personId: IdSchema,
   unit: IdSchema,
+  /** The canonical name (a plain string); `names` adds display names per language. */
   name: text(200),
+  names: localized(200).optional(),
   /** Nullable on the wire so "no certificate" is a recorded rejection, not a parse error. */
   certificate: CertificateSchema.nullable(),
   promises: z
-    .array(z.strictObject({ itemId: IdSchema, text: text(2000) }))
+    .array(
+      z.strictObject({ itemId: IdSchema, text: text(2000), texts: localized(2000).optional() }),
+    )
     .max(100)
     .refine((p) => new Set(p.map((i) => i.itemId)).size === p.length, 'duplicate itemId'),
 });

@@ -38,6 +38,37 @@ describe('candidates', () => {
     ]);
   });
 
+  it('keeps display names and promise texts per language next to the canonical strings', () => {
+    const chain = new Chain();
+    withUnit(chain);
+    const names = { be: 'Вольга', ru: 'Ольга', en: 'Olga' };
+    const texts = { be: 'Замасціць дарогу', ru: 'Замостить дорогу', en: 'Pave the road' };
+    expectOk(
+      chain.one(
+        register(chain, {
+          names,
+          promises: [{ itemId: 'road', text: 'Pave the road', texts }],
+        }),
+      ),
+    );
+    const c = chain.get<CandidateRecord>(key.candidate('olga'));
+    expect(c).toMatchObject({ name: 'Olga', names, promises: [{ text: 'Pave the road', texts }] });
+    // Without them (every registration before they existed) the fields are null.
+    expectOk(chain.one(register(chain, { personId: 'ivan', name: 'Ivan' })));
+    const plain = chain.get<CandidateRecord>(key.candidate('ivan'));
+    expect(plain.names).toBeNull();
+    expect(plain.promises.map((p) => p.texts)).toEqual([null, null]);
+    // A language missing or empty is malformed, not a partial translation.
+    expectRejected(
+      chain.one(register(chain, { personId: 'petr', names: { be: 'Пётр', ru: '', en: 'Petr' } })),
+      'malformed',
+    );
+    expectRejected(
+      chain.one(register(chain, { personId: 'petr', names: { be: 'Пётр', en: 'Petr' } })),
+      'malformed',
+    );
+  });
+
   it('a candidate without a valid certificate cannot stand', () => {
     const chain = new Chain();
     withUnit(chain);

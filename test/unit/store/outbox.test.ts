@@ -26,6 +26,7 @@ describe('outbox', () => {
       'audit_log',
       'headers',
       'outbox',
+      'outbox_tail',
       'polls',
       'staff_events',
       'state_items',
@@ -208,7 +209,7 @@ describe('outbox', () => {
     store.outbox.enqueue(a);
     store.close();
     store = openTestStore(t.dir);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(1);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(2);
     expect(store.outbox.get(a.ballotId)?.state).toBe('queued');
     const g = BallotFactory.after(store.chain.head());
     expect(store.outbox.enqueue(g.next()).ok).toBe(true);

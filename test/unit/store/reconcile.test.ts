@@ -136,15 +136,25 @@ describe('reconciliation', () => {
         .join(' | ');
     const countPlan = plan(
       `SELECT kind, state, reject_reason, count(*) FROM outbox INDEXED BY outbox_reconcile
-       WHERE state IN ('queued', 'sent', 'receipted', 'included', 'final', 'rejected')
-         AND election_id = ? GROUP BY kind, state, reject_reason`,
+       WHERE state IN ('sent', 'receipted', 'included', 'final', 'rejected')
+         AND state <> 'queued' AND election_id = ? GROUP BY kind, state, reject_reason`,
       'e-a',
     );
     expect(countPlan).toMatch(/COVERING INDEX outbox_reconcile \(state=\? AND election_id=\?\)/);
     expect(countPlan).not.toMatch(/SCAN/);
+    // Queued rows (not in the partial index): a rowid range from the tail's floor.
+    const queuedPlan = plan(
+      `SELECT kind, count(*) FROM outbox
+       WHERE kiosk_seq >= (SELECT floor FROM outbox_tail WHERE id = 1) AND state = 'queued'
+         AND election_id = ? GROUP BY kind`,
+      'e-a',
+    );
+    expect(queuedPlan).toMatch(/SEARCH outbox USING INTEGER PRIMARY KEY \(rowid>\?\)/);
+    expect(queuedPlan).not.toMatch(/SCAN outbox/);
     const listPlan = plan(
-      `SELECT kiosk_seq FROM outbox INDEXED BY outbox_reconcile WHERE state = ? AND election_id = ?
-       AND kind = ? AND reject_reason IS NULL AND kiosk_seq > ? ORDER BY kiosk_seq LIMIT 10`,
+      `SELECT kiosk_seq FROM outbox INDEXED BY outbox_reconcile WHERE state = ?
+       AND state <> 'queued' AND election_id = ? AND kind = ? AND reject_reason IS NULL
+       AND kiosk_seq > ? ORDER BY kiosk_seq LIMIT 10`,
       'final',
       'e-a',
       'cast',
@@ -154,15 +164,28 @@ describe('reconciliation', () => {
       /INDEX outbox_reconcile \(state=\? AND election_id=\? AND kind=\? AND reject_reason=\? AND rowid>\?\)/,
     );
     expect(listPlan).not.toMatch(/TEMP B-TREE/);
-    // Undelivered ballots: the non-terminal ranges only, never a walk over the final rows.
+    // Undelivered ballots: the tail's range and the other non-terminal index ranges only,
+    // never a walk over the final rows.
     const pendingPlan = plan(
-      `SELECT kiosk_seq FROM outbox INDEXED BY outbox_reconcile
-       WHERE state IN ('queued', 'sent', 'receipted', 'included') AND kiosk_seq > ?
+      `SELECT kiosk_seq FROM outbox
+       WHERE kiosk_seq >= (SELECT floor FROM outbox_tail WHERE id = 1) AND kiosk_seq > @a
+         AND state = 'queued'
+       UNION ALL
+       SELECT kiosk_seq FROM outbox INDEXED BY outbox_reconcile
+       WHERE state IN ('sent', 'receipted', 'included') AND state <> 'queued' AND kiosk_seq > @a
        ORDER BY kiosk_seq LIMIT 10`,
-      0,
+      { a: 0 },
     );
     expect(pendingPlan).toMatch(/INDEX outbox_reconcile \(state=\?\)/);
+    expect(pendingPlan).toMatch(/INTEGER PRIMARY KEY \(rowid>\?\)/);
     expect(pendingPlan).not.toMatch(/SCAN/);
+    // A ballot id is found through the partial UNIQUE index once delivered.
+    const byIdPlan = plan(
+      `SELECT kiosk_seq FROM outbox INDEXED BY outbox_ballot
+       WHERE ballot_id = ? AND state <> 'queued'`,
+      new Uint8Array(32),
+    );
+    expect(byIdPlan).toMatch(/INDEX outbox_ballot \(ballot_id=\?\)/);
   });
 });
 

@@ -51,10 +51,12 @@ export function candidateRegister(env: Env, tx: TxOf<'candidate-register'>): R {
     personId: tx.personId,
     unit: tx.unit,
     name: tx.name,
+    names: tx.names === undefined ? null : { ...tx.names },
     certificate: { ...(tx.certificate as Certificate) },
     promises: tx.promises.map((p) => ({
       itemId: p.itemId,
       text: p.text,
+      texts: p.texts === undefined ? null : { ...p.texts },
       status: 'pending',
       reason: null,
       updatedAt: env.block.height,
