@@ -135,5 +135,21 @@ export function votingHandlers(service: VotingService): VotingHandlers {
       const r = service.skipReceipt();
       return r.ok ? ok({ outcome: 'done' }) : step(r.error);
     },
+    'voting.profile': ({ electionId, optionId }) => {
+      const r = service.profile(electionId, optionId);
+      if (r.ok) return ok({ outcome: 'profile', profile: r.value });
+      switch (r.error.kind) {
+        case 'no-voter':
+          return err(noVoter);
+        case 'not-available':
+        case 'unknown-person':
+          return ok({ outcome: 'refused', reason: r.error.kind });
+      }
+    },
+    'voting.checkReceipt': async ({ code }) => {
+      const r = await service.checkReceipt(code);
+      if (r.ok) return ok({ outcome: 'status', ...r.value });
+      return ok({ outcome: 'refused', reason: r.error.kind });
+    },
   };
 }

@@ -68,6 +68,64 @@ const NotRecorded = refused({
   cause: z.enum(['storage-full', 'storage-error']),
 });
 
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+/** A candidate's or an official's public record, as the chain holds it (docs/voting.md). */
+export const ProfileSchema = z.object({
+  personId: z.string(),
+  name: Localized,
+  /** e.g. "Candidate for mayor", "Mayor of Polatsk". */
+  role: Localized,
+  status: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('candidate') }),
+    z.object({ kind: z.literal('serving'), since: Day }),
+    z.object({
+      kind: z.literal('under-recall'),
+      since: Day,
+      acting: Localized.nullable(),
+      endsOn: Day,
+      /** Latest recall support, 0..1. */
+      support: z.number().min(0).max(1),
+    }),
+    z.object({ kind: z.literal('recalled'), on: Day }),
+    z.object({ kind: z.literal('succeeded'), on: Day }),
+  ]),
+  certificate: z
+    .object({
+      issuer: z.string(),
+      certificateId: z.string(),
+      validUntil: Day,
+      valid: z.boolean(),
+    })
+    .nullable(),
+  promises: z.array(
+    z.object({
+      itemId: z.string(),
+      text: Localized,
+      status: z.enum(['fulfilled', 'not-fulfilled', 'in-progress']),
+      reason: Localized.nullable(),
+    }),
+  ),
+  ratings: z.array(
+    z.object({
+      electionId: z.string(),
+      /** The tally's day, YYYY-MM-DD. */
+      label: z.string(),
+      approval: z.number().min(0).max(1),
+    }),
+  ),
+});
+
+export const ReceiptStatusSchema = z.enum([
+  'queued',
+  'submitted',
+  'included',
+  'final',
+  'rejected',
+  'challenged',
+  'unknown',
+]);
+
 export const VOTING_RPC = {
   'voting.view': { request: empty, response: VotingViewSchema },
   'voting.votes': { request: empty, response: z.object({ votes: z.array(VoteItemSchema) }) },
@@ -152,8 +210,39 @@ export const VOTING_RPC = {
     request: empty,
     response: z.union([z.object({ outcome: z.literal('done') }), WrongState]),
   },
+  /** The record of a candidate (office elections: optionId is their personId) or of the
+   * official a rating, recall or confidence ballot is about (optionId is ignored). */
+  'voting.profile': {
+    request: z.object({ electionId: IdSchema, optionId: IdSchema }).strict(),
+    response: z.discriminatedUnion('outcome', [
+      z.object({ outcome: z.literal('profile'), profile: ProfileSchema }),
+      z.object({
+        outcome: z.literal('refused'),
+        reason: z.enum(['unknown-person', 'not-available']),
+      }),
+    ]),
+  },
+  /** "Check my receipt": needs no voter; says nothing about the choices. `code` is the QR
+   * payload `veche:ballot:v1:<electionId>:<ballotIdHex>:<codeHex>` or a bare ballot id. */
+  'voting.checkReceipt': {
+    request: z.object({ code: z.string().max(512) }).strict(),
+    response: z.discriminatedUnion('outcome', [
+      z.object({
+        outcome: z.literal('status'),
+        electionId: z.string(),
+        title: Localized,
+        status: ReceiptStatusSchema,
+        height: z.int().nullable(),
+        reason: z.string().nullable(),
+        codeMatches: z.boolean().nullable(),
+      }),
+      z.object({ outcome: z.literal('refused'), reason: z.literal('malformed') }),
+    ]),
+  },
 } as const;
 
+export type Profile = z.infer<typeof ProfileSchema>;
+export type ReceiptStatus = z.infer<typeof ReceiptStatusSchema>;
 export type VotingMethod = keyof typeof VOTING_RPC;
 export type VotingRequest<M extends VotingMethod> = z.infer<(typeof VOTING_RPC)[M]['request']>;
 export type VotingResponse<M extends VotingMethod> = z.infer<(typeof VOTING_RPC)[M]['response']>;

@@ -19,7 +19,15 @@ import { err, ok, type Result } from '../../shared/result.js';
 import type { EnqueueError, Store } from '../../store/index.js';
 import { createCastIndex, type CastIndex } from './cast-index.js';
 import type { ChainView, SyncedElection } from './chain-view.js';
-import { identifyVoter, nullifierOf, type RollConfig, type Voter } from './eligibility.js';
+import {
+  documentExpired,
+  identifyVoter,
+  nullifierOf,
+  type RollConfig,
+  type Voter,
+} from './eligibility.js';
+import { buildProfile } from './profile.js';
+import { checkReceipt } from './receipt-check.js';
 import { checkPicks, type Picks } from './picks.js';
 import { castReceipt, challengeReceipt, type Language, type ReceiptFacts } from './receipt.js';
 import type {
@@ -107,6 +115,8 @@ export function createVotingService(deps: VotingDeps): VotingService {
   const castIndex: CastIndex = createCastIndex(deps.store);
   const pools = new Map<string, PreparedBallotPool>();
   let session: Session | undefined;
+  /** Bumped by every begin() and end(): a scrypt still running for an older card is void. */
+  let generation = 0;
 
   const nowS = () => Math.floor(deps.clock.now() / 1000);
   const inWindow = (e: SyncedElection) => {
@@ -198,6 +208,7 @@ export function createVotingService(deps: VotingDeps): VotingService {
     deps.chain.elections().filter((e) => inWindow(e) && deps.canVote(e.ctx.election.electionId));
 
   function end(): void {
+    generation++;
     const s = session;
     session = undefined;
     if (!s) return;
@@ -217,13 +228,25 @@ export function createVotingService(deps: VotingDeps): VotingService {
   };
 
   return {
-    begin(doc, language) {
+    async begin(doc, language) {
       end();
-      const voter = identifyVoter(deps.roll, deps.chain, doc);
+      const mine = generation;
+      if (documentExpired(doc, deps.clock.now())) return err({ kind: 'document-expired' });
+      const voter = await identifyVoter(deps.roll, deps.chain, doc);
       if (!voter.ok) return voter;
+      if (mine !== generation) {
+        // The card left (or another came) while scrypt ran: this voter is already gone.
+        voter.value.identityKey.fill(0);
+        return err({ kind: 'superseded' });
+      }
       const s: Session = { voter: voter.value, language, state: { s: 'choosing' }, alive: true };
+      const votes = listVotes(s);
+      if (!votes.some((v) => v.status === 'open')) {
+        voter.value.identityKey.fill(0);
+        return err({ kind: 'nothing-to-vote' });
+      }
       session = s;
-      return ok({ votes: listVotes(s) });
+      return ok({ votes });
     },
     setLanguage(language) {
       if (session) session.language = language;
@@ -388,6 +411,15 @@ export function createVotingService(deps: VotingDeps): VotingService {
       s.state = st.kind === 'cast' ? { s: 'choosing' } : { s: 'marking', e: st.e };
       return ok(undefined);
     },
+    profile(electionId, optionId) {
+      const s = session;
+      if (!s) return err({ kind: 'no-voter' });
+      // Only ballots this voter may see: a jury bill stays hidden from everyone else.
+      if (!visible(s.voter).some((e) => e.ctx.election.electionId === electionId))
+        return err({ kind: 'not-available' });
+      return buildProfile(deps.chain, electionId, optionId, nowS());
+    },
+    checkReceipt: (code) => checkReceipt({ chain: deps.chain, store: deps.store }, code),
     end,
     prefill() {
       for (const e of openElections()) {

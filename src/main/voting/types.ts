@@ -5,6 +5,9 @@ import type { Result } from '../../shared/result.js';
 import type { EligibilityRefusal } from './eligibility.js';
 import type { Picks, PicksError } from './picks.js';
 import type { Language } from './receipt.js';
+import type { Profile, ReceiptStatus } from './rpc-schema.js';
+
+export type { Profile, ReceiptStatus };
 
 export type VoteStatus = 'open' | 'already-voted';
 
@@ -56,6 +59,26 @@ export interface Confirmed {
   readonly sealMs: number;
 }
 
+export type ProfileRefusal =
+  | { readonly kind: 'no-voter' }
+  /** Unknown election, not visible to this voter, or a kind without a person (referendum). */
+  | { readonly kind: 'not-available' }
+  /** The election names no such person, or the chain holds no record of them. */
+  | { readonly kind: 'unknown-person' };
+
+/** What "check my receipt" answers: delivery and chain status, never a choice. */
+export interface ReceiptCheck {
+  readonly electionId: string;
+  readonly title: Localized;
+  readonly status: ReceiptStatus;
+  readonly height: number | null;
+  readonly reason: string | null;
+  /** Whether the printed code is the stored one; null when there is nothing to compare. */
+  readonly codeMatches: boolean | null;
+}
+
+export type ReceiptCheckError = { readonly kind: 'malformed' };
+
 export interface CastOutcome {
   readonly recorded: true;
   readonly code: string;
@@ -84,8 +107,12 @@ export type VotingState =
     };
 
 export interface VotingService {
-  /** A card was read: identify the voter against the roll (one scrypt, ~0.1 s). */
-  begin(doc: IdDocument, language: Language): Result<{ votes: VoteItem[] }, EligibilityRefusal>;
+  /** A card was read: identify the voter against the roll (one scrypt, ~0.1 s, off the event
+   * loop). A later begin() or end() while this one runs makes it resolve `superseded`. */
+  begin(
+    doc: IdDocument,
+    language: Language,
+  ): Promise<Result<{ votes: VoteItem[] }, EligibilityRefusal | { readonly kind: 'superseded' }>>;
   setLanguage(language: Language): void;
   view(): VotingState;
   votes(): Result<VoteItem[], StepError>;
@@ -101,6 +128,10 @@ export interface VotingService {
   reprint(): Promise<Result<PrintOutcome, StepError>>;
   /** The voter leaves the receipt screen without a printout (printer broken; staff told). */
   skipReceipt(): Result<void, StepError>;
+  /** A candidate's or official's public record for a ballot the voter can see. */
+  profile(electionId: string, optionId: string): Result<Profile, ProfileRefusal>;
+  /** "Check my receipt" (no voter needed): what the kiosk and the chain know of a ballot. */
+  checkReceipt(code: string): Promise<Result<ReceiptCheck, ReceiptCheckError>>;
   /** Card removed or idle timeout: forget the voter and everything in progress. */
   end(): void;
   /** Starts filling ballot pools for the open elections, one entry per event-loop turn. */

@@ -18,7 +18,12 @@ describe('session service', () => {
     s.setLanguage('en');
     fake.emit({ type: 'present' });
     fake.emit({ type: 'read', document: ALICE });
-    expect(s.view()).toEqual({ state: 'welcome', language: 'en', greetingName: 'Alesia' });
+    expect(s.view()).toEqual({
+      state: 'welcome',
+      language: 'en',
+      greetingName: 'Alesia',
+      idleWarningUntil: null,
+    });
     s.setLanguage('ru');
     expect(s.view()).toMatchObject({ state: 'welcome', language: 'ru' });
     fake.emit({ type: 'removed' });

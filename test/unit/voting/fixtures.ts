@@ -18,7 +18,7 @@ import { ManualClock, type Clock } from '../../../src/shared/clock.js';
 import { err, ok, type Result } from '../../../src/shared/result.js';
 import type { Logger } from '../../../src/shared/log.js';
 import { documentIdentity } from '../../../src/main/voting/eligibility.js';
-import { staticChainView } from '../../../src/main/voting/chain-view.js';
+import { staticChainView, type StaticChainData } from '../../../src/main/voting/chain-view.js';
 import { createVotingService, type VotingService } from '../../../src/main/voting/service.js';
 import { openTestStore, tempDir } from '../store/fixtures.js';
 
@@ -102,7 +102,13 @@ export interface Harness {
 }
 
 export function harness(
-  opts: { logger?: Logger; maxPageCount?: number; spent?: Record<string, Uint8Array[]> } = {},
+  opts: {
+    logger?: Logger;
+    maxPageCount?: number;
+    spent?: Record<string, Uint8Array[]>;
+    /** Who elections are about, people's records, ballots the chain holds. */
+    chain?: Pick<StaticChainData, 'subjects' | 'people' | 'ballots'>;
+  } = {},
 ): Harness {
   const { world: w, nowS, rolls } = world();
   const t = tempDir('veche-voting-');
@@ -127,6 +133,7 @@ export function harness(
     rollEntries: [...w.rollEntries, ...rolls],
     jurors: { [jury.electionId]: [rolls[0] as Uint8Array] },
     ...(opts.spent ? { spent: opts.spent } : {}),
+    ...opts.chain,
   });
   const polls = new Map(w.elections.map((e) => [e.electionId, true]));
   const printer = new TestPrinter();

@@ -18,7 +18,7 @@ describe('receipts on paper', () => {
   it('cast and challenge printouts decode to the same text and QR, without identity or choice', async () => {
     const profile = printerProfile('epson-tm-t20');
     if (!profile) throw new Error('no default printer profile');
-    h.service.begin(CITIZEN, 'be');
+    await h.service.begin(CITIZEN, 'be');
     const e = h.world.elections.find((x) => x.kind === 'single-choice');
     if (!e) throw new Error('no single-choice election');
     for (const step of ['challenge', 'cast'] as const) {

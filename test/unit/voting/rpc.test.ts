@@ -30,7 +30,7 @@ describe('voting RPC', () => {
   });
 
   it('an over-vote and a cast out of turn are typed refusals', async () => {
-    h.service.begin(JUROR, 'en');
+    await h.service.begin(JUROR, 'en');
     const kOfN = h.world.elections.find((e) => e.kind === 'k-of-n');
     await call('voting.open', { electionId: kOfN?.electionId });
     expect(await call('voting.review', { picks: { main: { o1: 1, o2: 1, o3: 1 } } })).toEqual({

@@ -60,7 +60,7 @@ const CHOSEN = ['bazhena', 'against', 'Candidate bazhena'];
 describe('secrecy', () => {
   it('no identity and no choice on disk, in logs, on receipts or in non-review RPC answers', async () => {
     // Voter 1: casts single-choice for bazhena.
-    expect(h.service.begin(CITIZEN, 'en').ok).toBe(true);
+    expect((await h.service.begin(CITIZEN, 'en')).ok).toBe(true);
     await call('voting.votes', {});
     await call('voting.open', { electionId: id('single-choice') });
     const review = await call('voting.review', { picks: { main: { bazhena: 1 } } });
@@ -71,7 +71,7 @@ describe('secrecy', () => {
     h.service.end();
 
     // Voter 2 (juror): challenges a jury ballot marked 'against', then casts it.
-    expect(h.service.begin(JUROR, 'be').ok).toBe(true);
+    expect((await h.service.begin(JUROR, 'be')).ok).toBe(true);
     await call('voting.open', { electionId: id('jury') });
     await call('voting.review', { picks: { main: { against: 1 } } });
     await call('voting.confirm', {});
