@@ -2,7 +2,7 @@
 // a superset of the other, on purpose: a technician cannot open or close polls or export
 // results, and poll staff cannot re-provision, decommission or update the kiosk, so one
 // stolen card+PIN never gives both the ballot box and the machine.
-import type { StaffRole } from './roster.js';
+import type { StaffRole } from './schemas.js';
 
 export const STAFF_ACTIONS = [
   'polls.open',

@@ -10,16 +10,15 @@ import { z } from 'zod';
 import { bytesSchema } from '../../protocol/bytes.js';
 import type { IdDocument } from '../../hardware/types.js';
 import { scrypt, ScryptCostSchema, type ScryptCost } from '../keys/kdf.js';
+import { StaffIdSchema, StaffRoleSchema } from './schemas.js';
 
-export const STAFF_ROLES = ['poll-staff', 'technician'] as const;
-export const StaffRoleSchema = z.enum(STAFF_ROLES);
-export type StaffRole = z.infer<typeof StaffRoleSchema>;
-
-/** The same shape the store's audit log accepts: 16 hex digits, never a name. */
-export const StaffIdSchema = z.string().regex(/^[0-9a-f]{16}$/);
-
-/** Digits only: the PIN pad has nothing else. */
-export const PinSchema = z.string().regex(/^[0-9]{4,12}$/);
+export {
+  STAFF_ROLES,
+  StaffRoleSchema,
+  StaffIdSchema,
+  PinSchema,
+  type StaffRole,
+} from './schemas.js';
 
 export const PinVerifierSchema = z.strictObject({
   kdf: z.literal('scrypt'),

@@ -4,7 +4,7 @@
 // enrollment QR. Bundles travel base64url-encoded (the wizard reads them from a USB stick).
 import { z } from 'zod';
 import { STAFF_ACTIONS } from './permissions.js';
-import { PinSchema, StaffRoleSchema } from './roster.js';
+import { PinSchema, StaffRoleSchema } from './schemas.js';
 
 const empty = z.object({}).strict();
 const ElectionIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/);
@@ -69,6 +69,109 @@ export const PollsOutcomeSchema = z.object({
   state: PollsStateSchema,
   zeroReport: ZeroReportSchema.optional(),
   summary: ClosingSummarySchema.optional(),
+  /** Whether the zero report or summary came out of the printer (absent: nothing to print). */
+  printed: z.boolean().optional(),
+});
+
+export const ElectionPollsSchema = z.object({
+  electionId: ElectionIdSchema,
+  kind: z.string().max(32),
+  state: PollsStateSchema,
+  canVote: z.boolean(),
+});
+
+/** Why a local count and the chain's differ; the renderer explains each cause. */
+export const DifferenceCauseSchema = z.enum([
+  'queued',
+  'sent',
+  'receipted',
+  'rejected:duplicate-nullifier',
+  'rejected:invalid-signature',
+  'rejected:invalid-proof',
+  'rejected:unknown-election',
+  'rejected:election-closed',
+  'rejected:not-eligible',
+  'rejected:unregistered-kiosk',
+  'rejected:malformed',
+  'rejected:other',
+]);
+
+export const ReconcileReportSchema = z.object({
+  electionId: ElectionIdSchema,
+  polls: PollsStateSchema,
+  counts: CountsSchema,
+  /** Per ballot kind: what this kiosk recorded and what the verified chain shows of it. */
+  lines: z.array(
+    z.object({
+      ballotKind: z.enum(['cast', 'challenged']),
+      local: z.int().nonnegative(),
+      onChain: z.int().nonnegative(),
+      final: z.int().nonnegative(),
+    }),
+  ),
+  differences: z.array(
+    z.object({
+      ballotKind: z.enum(['cast', 'challenged']),
+      cause: DifferenceCauseSchema,
+      count: z.int().positive(),
+      /** Sync can still deliver it (queued or sent); rejected ballots are final refusals. */
+      resubmittable: z.boolean(),
+    }),
+  ),
+  balanced: z.boolean(),
+  verifiedHeight: z.int().nullable(),
+});
+
+export const DiagnosticsSchema = z.object({
+  cardReader: z.object({
+    state: z.enum(['ready', 'fault']),
+    name: z.string(),
+    lastEvent: z
+      .object({
+        event: z.enum(['present', 'read', 'removed', 'error']),
+        at: z.int(),
+        routedTo: z.enum(['staff', 'voter']),
+      })
+      .nullable(),
+  }),
+  printer: z.discriminatedUnion('state', [
+    z.object({
+      state: z.literal('ok'),
+      name: z.string(),
+      online: z.boolean(),
+      coverOpen: z.boolean(),
+      paperNearEnd: z.boolean(),
+      paperOut: z.boolean(),
+      error: z.boolean(),
+    }),
+    z.object({ state: z.literal('unreachable'), name: z.string(), reason: z.string().max(64) }),
+  ]),
+  touch: z.discriminatedUnion('state', [
+    z.object({
+      state: z.literal('present'),
+      vendorId: z.int(),
+      productId: z.int(),
+      product: z.string().nullable(),
+      serialNumber: z.string().nullable(),
+    }),
+    z.object({ state: z.literal('absent') }),
+    z.object({ state: z.literal('fault'), detail: z.string().max(200) }),
+  ]),
+  sync: z
+    .object({
+      verifiedHeight: z.int().nullable(),
+      latestHeight: z.int(),
+      lag: z.int(),
+      peers: z.int(),
+      queue: z.record(z.string(), z.int()),
+      alarm: z.string().nullable(),
+      lastError: z.string().nullable(),
+    })
+    .nullable(),
+  disk: z
+    .object({ freeBytes: z.number().nonnegative(), totalBytes: z.number().nonnegative() })
+    .nullable(),
+  clock: z.object({ now: z.int(), iso: z.string() }),
 });
 
 export const ProvisioningStatusSchema = z.discriminatedUnion('state', [
@@ -108,7 +211,26 @@ export const STAFF_RPC = {
   'polls.pause': { request: electionRequest, response: PollsOutcomeSchema },
   'polls.resume': { request: electionRequest, response: PollsOutcomeSchema },
   'polls.close': { request: electionRequest, response: PollsOutcomeSchema },
+  'polls.list': { request: empty, response: z.array(ElectionPollsSchema) },
   'reconcile.counts': { request: electionRequest, response: CountsSchema },
+  /** Audited as reconcile.run: local counts against the verified chain, explained. */
+  'reconcile.report': { request: electionRequest, response: ReconcileReportSchema },
+  /** Hands what is still queued to the network now (one sync round). */
+  'reconcile.resubmit': {
+    request: empty,
+    response: z.object({ undelivered: z.int().nonnegative() }),
+  },
+  'reports.print': {
+    request: electionRequest,
+    response: z.object({ printed: z.literal(true) }),
+  },
+  /** Signed JSON and CSV into the export folder (the removable drive's mount). */
+  'reports.exportToFolder': {
+    request: electionRequest,
+    response: z.object({ files: z.array(z.string().max(255)).max(4) }),
+  },
+  'diagnostics.get': { request: empty, response: DiagnosticsSchema },
+  'diagnostics.printTest': { request: empty, response: z.object({ printed: z.literal(true) }) },
   'reports.export': {
     request: z.object({ electionId: ElectionIdSchema, format: z.enum(['json', 'csv']) }).strict(),
     response: z.object({ text: z.string() }),
@@ -153,4 +275,6 @@ export const STAFF_RPC_ERROR_KINDS = [
   'undelivered-ballots',
   'export-failed',
   'key-unavailable',
+  'print-failed',
+  'no-export-folder',
 ] as const;
