@@ -4,6 +4,7 @@ import '../polyfills.js';
 import { runDemo } from './demo.js';
 import { runServe } from './serve.js';
 import { runAuditVerify, runQueueStatus, runReconcile } from './store-commands.js';
+import { runDiagnose, runExport } from './staff-commands.js';
 
 const USAGE = `usage: veche-kiosk <command> [options]
 
@@ -15,6 +16,12 @@ commands:
   queue status  --kiosk-id K [--state-dir D | --db F] [--json]   ballots by state, per election
   audit verify  --kiosk-id K [--state-dir D | --db F] [--json]   audit log and confirmation chain
   reconcile     --kiosk-id K [--election E] [--state-dir D | --db F] [--json]
+  export        --kiosk-id K --out DIR [--election E] [--state-dir D | --db F]
+                                           signed JSON + CSV per election to a folder
+  export        --verify FILE [--public-key HEX]   check an export's signature
+  diagnose      [--kiosk-id K] [--state-dir D] [--json]   clock, disk, key, store, audit log
+  verify-receipt <receipt | ballot id> --kiosk-id K [--state-dir D | --db F] [--json]
+                                           the receipt's code, validator receipt and delivery state
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -36,6 +43,14 @@ async function main(argv: string[]): Promise<number> {
       return runAuditVerify(rest.slice(1));
     case 'reconcile':
       return runReconcile(rest);
+    case 'export':
+      return runExport(rest);
+    case 'diagnose':
+      return runDiagnose(rest);
+    case 'verify-receipt': {
+      const { runVerifyReceipt } = await import('./verify-receipt.js');
+      return runVerifyReceipt(rest);
+    }
     case undefined:
     case 'help':
     case '--help':

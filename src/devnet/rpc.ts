@@ -9,12 +9,19 @@ import { taggedHash, TAG, toHex } from '../protocol/hash.js';
 import {
   HEADERS_PROTOCOL,
   MAX_HEADERS_PER_REQUEST,
+  MAX_PROOF_BATCH_BYTES,
   MAX_STATE_ITEMS,
+  PROOF_BATCH_PROTOCOL,
   PROOF_PROTOCOL,
   signReceipt,
   STATE_PROTOCOL,
+  SUBMIT_BATCH_PROTOCOL,
   SUBMIT_PROTOCOL,
   type HeadersRequest,
+  type ProofBatchRequest,
+  type ProofBatchResponse,
+  type SubmitBatchRequest,
+  type SubmitBatchResponse,
   type HeadersResponse,
   type ProofRequest,
   type ProofResponse,
@@ -24,7 +31,6 @@ import {
   type SubmitResponse,
 } from '../protocol/light-rpc.js';
 import type { LightBlock } from '../protocol/header.js';
-import { buildMerkleTree, leafHash, type MerkleTree } from '../protocol/merkle.js';
 import { buildStateTree, type StateProof } from '../protocol/state-tree.js';
 import type { NetNode } from '../net/node.js';
 import { serve, type Service } from '../net/reqres.js';
@@ -38,6 +44,8 @@ export interface LightServerDeps {
   signer: Ed25519Signer;
   faults: FaultSwitches;
 }
+
+const SUBMITS_PER_SLICE = 32;
 
 /** Thrown only to make src/net answer 'internal': the validator is down or faulted. */
 class Unavailable extends Error {}
@@ -63,14 +71,20 @@ export function answerHeaders(d: LightServerDeps, req: HeadersRequest): HeadersR
 }
 
 export function answerSubmit(d: LightServerDeps, req: SubmitRequest): SubmitResponse {
+  return submitOne(d, req.tx, d.faults.dropReceipts);
+}
+
+function submitOne(d: LightServerDeps, txBytes: Uint8Array, dropReceipt: boolean): SubmitResponse {
   const v = need(d);
-  const r = v.submit(req.tx);
+  const r = v.submit(txBytes);
   if (!r.ok) {
     switch (r.error.kind) {
       case 'too-large':
         return { status: 'rejected', reason: 'too-large', detail: `${r.error.bytes} bytes` };
       case 'bad-validator-update':
         return { status: 'rejected', reason: 'bad-validator-update', detail: '' };
+      case 'mempool-full':
+        return { status: 'rejected', reason: 'mempool-full', detail: `${r.error.limit} txs` };
       case 'rejected':
         return {
           status: 'rejected',
@@ -86,13 +100,13 @@ export function answerSubmit(d: LightServerDeps, req: SubmitRequest): SubmitResp
       return { status: 'included', height: r.value.height, index: r.value.index };
     case 'pending': {
       // The transaction is in the mempool either way: only the answer is lost.
-      if (d.faults.dropReceipts) throw new Unavailable('receipt dropped (fault switch)');
-      const tx = decodeTx(req.tx);
+      if (dropReceipt) throw new Unavailable('receipt dropped (fault switch)');
+      const tx = decodeTx(txBytes);
       const ballotId = tx.ok && tx.value.body.kind === 'ballot' ? tx.value.body.ballotId : null;
       const receipt = signReceipt(
         {
           chainId: v.chainId,
-          txId: taggedHash(TAG.devnetTxId, req.tx),
+          txId: taggedHash(TAG.devnetTxId, txBytes),
           ballotId,
           height: v.committedHeight,
           validator: d.signer.publicKey,
@@ -106,36 +120,18 @@ export function answerSubmit(d: LightServerDeps, req: SubmitRequest): SubmitResp
   }
 }
 
-// Proofs of one block are usually asked for together: keep the last few blocks' trees.
-// Keyed by dataHash, not height: several devnets may share a process (tests).
-const treeCache = new Map<string, MerkleTree>();
-const MAX_TREES = 16;
-
-function treeOf(dataHash: Uint8Array, txs: readonly Uint8Array[]): MerkleTree {
-  const k = toHex(dataHash);
-  let t = treeCache.get(k);
-  if (t === undefined) {
-    t = buildMerkleTree(txs.map((x) => leafHash(x)));
-    if (treeCache.size >= MAX_TREES) treeCache.clear();
-    treeCache.set(k, t);
-  }
-  return t;
-}
-
 export function answerProof(d: LightServerDeps, req: ProofRequest): ProofResponse {
   const v = need(d);
   const id = toHex(req.ballotId);
   const s = v.ballotStatus(id);
   if (s?.kind === 'included') {
-    const block = v.block(s.height);
-    const tx = block?.txs[s.index];
-    if (block === undefined || tx === undefined) throw new Error(`index names a missing tx ${id}`);
-    const proof = treeOf(block.header.dataHash, block.txs).proof(s.index);
+    const p = v.txProof(s.height, s.index);
+    if (p === undefined) throw new Error(`index names a missing tx ${id}`);
     return {
       status: 'included',
       height: s.height,
-      tx,
-      proof: d.faults.badProofs ? corruptProof(proof) : proof,
+      tx: p.tx,
+      proof: d.faults.badProofs ? corruptProof(p.proof) : p.proof,
     };
   }
   if (v.hasPendingBallot(id)) return { status: 'pending' };
@@ -168,12 +164,61 @@ export function answerState(d: LightServerDeps, req: StateRequest): StateRespons
   return { status: 'ok', height, proofs, complete };
 }
 
-/** Serves the four protocols on `node`; stop the returned services to unregister. */
-export async function serveLightProtocols(node: NetNode, d: LightServerDeps): Promise<Service[]> {
-  return Promise.all([
+/**
+ * Each transaction answered as /veche/submit/1 would, in order. A down validator or the
+ * dropReceipts fault loses the whole answer (as a lost message would); the transactions a
+ * fault-dropped answer admitted stay in the mempool, like the unary case.
+ */
+export async function answerSubmitBatch(
+  d: LightServerDeps,
+  req: SubmitBatchRequest,
+): Promise<SubmitBatchResponse> {
+  need(d);
+  const results: SubmitResponse[] = [];
+  for (const [i, tx] of req.txs.entries()) {
+    // A batch is hundreds of CheckTx runs: let the event loop serve other peers (and
+    // libp2p's pings) in between, as a validator process would.
+    if (i > 0 && i % SUBMITS_PER_SLICE === 0) await new Promise((r) => setImmediate(r));
+    results.push(submitOne(d, tx, false));
+  }
+  if (d.faults.dropReceipts && results.some((r) => r.status === 'received')) {
+    throw new Unavailable('receipts dropped (fault switch)');
+  }
+  return { results };
+}
+
+/** A prefix of the answers /veche/proof/1 would give, within the byte budget. */
+export function answerProofBatch(d: LightServerDeps, req: ProofBatchRequest): ProofBatchResponse {
+  const results: ProofResponse[] = [];
+  let bytes = 0;
+  for (const ballotId of req.ballotIds) {
+    if (bytes >= MAX_PROOF_BATCH_BYTES) break;
+    const a = answerProof(d, { ballotId });
+    if (a.status === 'included') bytes += a.tx.byteLength + 32 * a.proof.path.length;
+    results.push(a);
+  }
+  return { results };
+}
+
+/**
+ * Serves the light protocols on `node`; stop the returned services to unregister.
+ * `batch: false` leaves out the batch protocols (a validator of an older release).
+ */
+export async function serveLightProtocols(
+  node: NetNode,
+  d: LightServerDeps,
+  opts: { batch?: boolean } = {},
+): Promise<Service[]> {
+  const unary = [
     serve(node, HEADERS_PROTOCOL, (req) => answerHeaders(d, req)),
     serve(node, SUBMIT_PROTOCOL, (req) => answerSubmit(d, req)),
     serve(node, PROOF_PROTOCOL, (req) => answerProof(d, req)),
     serve(node, STATE_PROTOCOL, (req) => answerState(d, req)),
+  ];
+  if (opts.batch === false) return Promise.all(unary);
+  return Promise.all([
+    ...unary,
+    serve(node, SUBMIT_BATCH_PROTOCOL, (req) => answerSubmitBatch(d, req)),
+    serve(node, PROOF_BATCH_PROTOCOL, (req) => answerProofBatch(d, req)),
   ]);
 }

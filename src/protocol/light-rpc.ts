@@ -194,7 +194,79 @@ export const STATE_PROTOCOL = defineProtocol({
   rateLimit: { burst: 20, perSecond: 10, maxConcurrent: 4 },
 });
 
-export const LIGHT_PROTOCOLS = [HEADERS_PROTOCOL, SUBMIT_PROTOCOL, PROOF_PROTOCOL, STATE_PROTOCOL];
+// ---- /veche/submit-batch/1 and /veche/proof-batch/1 ------------------------------------
+// The same questions as /veche/submit/1 and /veche/proof/1, many per exchange: one unary
+// exchange per ballot costs a stream, a rate-limit slot and a round trip each, which is
+// most of a backlog's time on the kiosk's side. Every item gets its own answer, so one bad
+// ballot does not sink the others, and each answer is checked exactly as the unary one is
+// (receipt signature, inclusion proof against a verified header).
+
+/** Items per batch request. */
+export const MAX_BATCH_ITEMS = 256;
+/** Sum of the transaction bytes in one /veche/submit-batch/1 request. */
+export const MAX_SUBMIT_BATCH_BYTES = 2 * 1024 * 1024;
+/**
+ * Budget for the transaction and proof bytes of one /veche/proof-batch/1 answer: a server
+ * answers a prefix of the asked ids within it, and the kiosk asks for the rest again.
+ */
+export const MAX_PROOF_BATCH_BYTES = 2 * 1024 * 1024;
+
+export const SubmitBatchRequestSchema = z
+  .strictObject({
+    txs: z.array(bytesSchema(undefined, MAX_SUBMIT_TX_BYTES)).min(1).max(MAX_BATCH_ITEMS),
+  })
+  .refine((r) => r.txs.reduce((n, t) => n + t.byteLength, 0) <= MAX_SUBMIT_BATCH_BYTES, {
+    message: `more than ${MAX_SUBMIT_BATCH_BYTES} transaction bytes`,
+  });
+/** `results[i]` answers `txs[i]`; the kiosk refuses an answer of any other length. */
+export const SubmitBatchResponseSchema = z.strictObject({
+  results: z.array(SubmitResponseSchema).max(MAX_BATCH_ITEMS),
+});
+export type SubmitBatchRequest = z.infer<typeof SubmitBatchRequestSchema>;
+export type SubmitBatchResponse = z.infer<typeof SubmitBatchResponseSchema>;
+
+export const SUBMIT_BATCH_PROTOCOL = defineProtocol({
+  id: '/veche/submit-batch/1',
+  request: SubmitBatchRequestSchema,
+  response: SubmitBatchResponseSchema,
+  // The transaction bytes plus CBOR framing (a few bytes per item).
+  maxRequestBytes: MAX_SUBMIT_BATCH_BYTES + MAX_BATCH_ITEMS * 16 + 64,
+  // A rejected item's reason and detail are at most ~1.1 KiB.
+  maxResponseBytes: MAX_BATCH_ITEMS * 1280 + 64,
+  timeoutMs: 30_000,
+  // One batch stands for up to 256 unary submissions: 4 per second is 1 024 ballots/s.
+  rateLimit: { burst: 8, perSecond: 4, maxConcurrent: 2 },
+});
+
+export const ProofBatchRequestSchema = z.strictObject({
+  ballotIds: z.array(Hash32Schema).min(1).max(MAX_BATCH_ITEMS),
+});
+/** `results[i]` answers `ballotIds[i]`; a prefix when the byte budget ran out. */
+export const ProofBatchResponseSchema = z.strictObject({
+  results: z.array(ProofResponseSchema).max(MAX_BATCH_ITEMS),
+});
+export type ProofBatchRequest = z.infer<typeof ProofBatchRequestSchema>;
+export type ProofBatchResponse = z.infer<typeof ProofBatchResponseSchema>;
+
+export const PROOF_BATCH_PROTOCOL = defineProtocol({
+  id: '/veche/proof-batch/1',
+  request: ProofBatchRequestSchema,
+  response: ProofBatchResponseSchema,
+  maxRequestBytes: MAX_BATCH_ITEMS * 40 + 64,
+  // The budget, plus one item that may start inside it, plus per-item framing.
+  maxResponseBytes: MAX_PROOF_BATCH_BYTES + MAX_SUBMIT_TX_BYTES + MAX_BATCH_ITEMS * 2048,
+  timeoutMs: 30_000,
+  rateLimit: { burst: 8, perSecond: 4, maxConcurrent: 2 },
+});
+
+export const LIGHT_PROTOCOLS = [
+  HEADERS_PROTOCOL,
+  SUBMIT_PROTOCOL,
+  PROOF_PROTOCOL,
+  STATE_PROTOCOL,
+  SUBMIT_BATCH_PROTOCOL,
+  PROOF_BATCH_PROTOCOL,
+];
 
 /** Receipt helper for the kiosk: a receipt names the tx it acknowledges. */
 export function receiptCovers(r: Receipt, txId: Uint8Array): boolean {

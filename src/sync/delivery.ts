@@ -5,16 +5,21 @@
 import { equalBytes } from '../protocol/bytes.js';
 import { encodeCanonical, type Canonical } from '../protocol/encoding.js';
 import { TAG, taggedHash, toHex } from '../protocol/hash.js';
+import type { NetError } from '../net/errors.js';
 import {
+  MAX_BATCH_ITEMS,
+  MAX_SUBMIT_BATCH_BYTES,
   receiptCovers,
   verifyReceipt,
   verifyTxInclusion,
   type ProofResponse,
   type Receipt,
+  type SubmitResponse,
 } from '../protocol/light-rpc.js';
 import type { InclusionProof } from '../protocol/merkle.js';
 import type { PendingBallot, Store, Transition } from '../store/index.js';
 import type { Clock } from '../shared/clock.js';
+import { assertNever } from '../shared/result.js';
 import type { RetrySchedule } from './backoff.js';
 import type { LightClient } from './light-service.js';
 import { runPool } from './pool.js';
@@ -35,7 +40,12 @@ export interface DeliveryDeps {
   readonly concurrencyPerPeer: number;
   /** Ballots looked at per round. */
   readonly maxPerRound: number;
+  /** Use /veche/submit-batch/1 and /veche/proof-batch/1 where a validator serves them. */
+  readonly batch: boolean;
 }
+
+/** Batch exchanges in flight per validator (the protocols admit 2 concurrently). */
+const BATCHES_PER_PEER = 2;
 
 export interface DeliveryStats {
   submitted: number;
@@ -79,6 +89,8 @@ export class Delivery {
    * (no backoff), so each waiting ballot costs one proof query per block.
    */
   private readonly probedAt = new Map<string, number>();
+  /** Validators that refused the batch protocols (an older release): unary from then on. */
+  private readonly unaryOnly = new Set<string>();
   readonly stats = emptyDeliveryStats();
 
   constructor(private readonly d: DeliveryDeps) {}
@@ -147,6 +159,34 @@ export class Delivery {
     await this.finalize(proven);
   }
 
+  /** Whether to use the batch protocols with `peer` (until it shows it lacks them). */
+  private batching(peer: PeerRpc): boolean {
+    return this.d.batch && !this.unaryOnly.has(peer.peerId);
+  }
+
+  /** Marks a peer that does not speak the batch protocols; true if that was the failure. */
+  private lacksBatch(peer: PeerRpc, e: NetError): boolean {
+    if (e.kind !== 'refused' || e.reason !== 'unsupported-protocol') return false;
+    this.unaryOnly.add(peer.peerId);
+    return true;
+  }
+
+  /** Ballots grouped by the validator they go to (spread by kiosk sequence and attempt). */
+  private byPeer<T>(
+    ballots: readonly PendingBallot[],
+    retry: RetrySchedule,
+    entry: (b: PendingBallot) => T,
+  ): Map<PeerRpc, T[]> {
+    const groups = new Map<PeerRpc, T[]>();
+    for (const b of ballots) {
+      const peer = this.peerFor(b.kioskSeq, retry.attempts(toHex(b.ballotId)));
+      const g = groups.get(peer) ?? [];
+      g.push(entry(b));
+      groups.set(peer, g);
+    }
+    return groups;
+  }
+
   private async submitAll(batch: PendingBallot[], probe: Set<string>): Promise<void> {
     if (batch.length === 0) return;
     this.apply(
@@ -155,72 +195,122 @@ export class Delivery {
         .map((b) => ({ ballotId: b.ballotId, transition: { to: 'sent' } })),
     );
     const items: Item[] = [];
-    const limit = this.d.concurrencyPerPeer * this.d.peers.length;
-    await runPool(batch, limit, async (b) => {
-      const id = toHex(b.ballotId);
-      const tx = this.d.txOf(b);
-      const peer = this.peerFor(b.kioskSeq, this.d.submitRetry.attempts(id));
+    const groups = this.byPeer(batch, this.d.submitRetry, (b) => ({ b, tx: this.d.txOf(b) }));
+    const unary = async (peer: PeerRpc, e: { b: PendingBallot; tx: Uint8Array }) => {
       this.stats.submitted++;
-      const r = await peer.submit(tx);
-      const now = this.d.clock.now();
-      if (!r.ok) {
-        this.error(
-          `submit ${peer.peerId}: ${r.error.kind}${'code' in r.error ? ` ${r.error.code}` : ''}`,
-        );
-        this.d.submitRetry.failed(id, now);
-        return;
-      }
-      const a = r.value;
-      switch (a.status) {
-        case 'received': {
-          if (!this.receiptOk(a.receipt, tx)) {
-            this.stats.badReceipts++;
-            this.error(`bad receipt from ${peer.peerId}`);
-            this.d.submitRetry.failed(id, now);
+      const r = await peer.submit(e.tx);
+      if (!r.ok) return this.submitFailed(e.b, peer, describeNet(r.error));
+      this.onSubmitAnswer(e.b, e.tx, peer, r.value, items, probe);
+    };
+    await Promise.all(
+      [...groups].map(async ([peer, entries]) => {
+        if (!this.batching(peer)) {
+          return runPool(entries, this.d.concurrencyPerPeer, (e) => unary(peer, e));
+        }
+        const chunks = chunk(entries, MAX_BATCH_ITEMS, MAX_SUBMIT_BATCH_BYTES, (e) => e.tx);
+        // Once the validator says its mempool is full, the rest of a large backlog would only
+        // be refused too (each refusal still costs it a decode and a lookup): those ballots
+        // wait for a later round, without counting an attempt.
+        let full = false;
+        await runPool(chunks, BATCHES_PER_PEER, async (c) => {
+          if (full) return;
+          if (!this.batching(peer)) {
+            return runPool(c, this.d.concurrencyPerPeer, (e) => unary(peer, e));
+          }
+          const r = await peer.submitBatch(c.map((e) => e.tx));
+          if (!r.ok && this.lacksBatch(peer, r.error)) {
+            return runPool(c, this.d.concurrencyPerPeer, (e) => unary(peer, e));
+          }
+          this.stats.submitted += c.length;
+          if (!r.ok) {
+            for (const e of c) this.submitFailed(e.b, peer, describeNet(r.error));
             return;
           }
-          this.d.submitRetry.clear(id);
-          this.resubmit.delete(id);
-          // Just admitted to a mempool: no block can hold it before the next height.
-          this.probedAt.set(id, this.d.light.latestSeen);
-          this.stats.receipted++;
-          items.push({
-            ballotId: b.ballotId,
-            transition: {
-              to: 'receipted',
-              receipt: encodeCanonical(a.receipt as unknown as Canonical),
-            },
+          // An answer that does not pair up item by item is no answer at all.
+          if (r.value.results.length !== c.length) {
+            for (const e of c) this.submitFailed(e.b, peer, 'batch answer of the wrong length');
+            return;
+          }
+          r.value.results.forEach((a, i) => {
+            const e = c[i];
+            if (e !== undefined) this.onSubmitAnswer(e.b, e.tx, peer, a, items, probe);
           });
+          if (
+            r.value.results.some((a) => a.status === 'rejected' && isTransientRefusal(a.reason))
+          ) {
+            full = true;
+          }
+        });
+      }),
+    );
+    this.apply(items);
+  }
+
+  private submitFailed(b: PendingBallot, peer: PeerRpc, why: string): void {
+    this.error(`submit ${peer.peerId}: ${why}`);
+    this.d.submitRetry.failed(toHex(b.ballotId), this.d.clock.now());
+  }
+
+  private onSubmitAnswer(
+    b: PendingBallot,
+    tx: Uint8Array,
+    peer: PeerRpc,
+    a: SubmitResponse,
+    items: Item[],
+    probe: Set<string>,
+  ): void {
+    const id = toHex(b.ballotId);
+    const now = this.d.clock.now();
+    switch (a.status) {
+      case 'received': {
+        if (!this.receiptOk(a.receipt, tx)) {
+          this.stats.badReceipts++;
+          this.error(`bad receipt from ${peer.peerId}`);
+          this.d.submitRetry.failed(id, now);
           return;
         }
-        case 'included':
-          // Idempotent success; "included" in the outbox only says a validator claims so:
-          // final still waits for a proof against a verified header.
-          this.d.submitRetry.clear(id);
-          this.resubmit.delete(id);
-          items.push({ ballotId: b.ballotId, transition: { to: 'included', height: a.height } });
+        this.d.submitRetry.clear(id);
+        this.resubmit.delete(id);
+        // Just admitted to a mempool: no block can hold it before the next height.
+        this.probedAt.set(id, this.d.light.latestSeen);
+        this.stats.receipted++;
+        items.push({
+          ballotId: b.ballotId,
+          transition: {
+            to: 'receipted',
+            receipt: encodeCanonical(a.receipt as unknown as Canonical),
+          },
+        });
+        return;
+      }
+      case 'included':
+        // Idempotent success; "included" in the outbox only says a validator claims so:
+        // final still waits for a proof against a verified header.
+        this.d.submitRetry.clear(id);
+        this.resubmit.delete(id);
+        items.push({ ballotId: b.ballotId, transition: { to: 'included', height: a.height } });
+        probe.add(id);
+        return;
+      case 'rejected':
+        if (isTransientRefusal(a.reason)) {
+          this.error(`submit ${peer.peerId}: ${a.reason} (transient)`);
+          this.d.submitRetry.failed(id, now);
+          return;
+        }
+        this.d.submitRetry.clear(id);
+        if (isAlreadyIncluded(a.reason)) {
           probe.add(id);
           return;
-        case 'rejected':
-          if (isTransientRefusal(a.reason, a.detail)) {
-            this.error(`submit ${peer.peerId}: ${a.reason} (transient)`);
-            this.d.submitRetry.failed(id, now);
-            return;
-          }
-          this.d.submitRetry.clear(id);
-          if (isAlreadyIncluded(a.reason)) {
-            probe.add(id);
-            return;
-          }
-          this.stats.rejected++;
-          items.push({
-            ballotId: b.ballotId,
-            transition: { to: 'rejected', reason: toRejectReason(a.reason) },
-          });
-          return;
-      }
-    });
-    this.apply(items);
+        }
+        this.stats.rejected++;
+        items.push({
+          ballotId: b.ballotId,
+          transition: { to: 'rejected', reason: toRejectReason(a.reason) },
+        });
+        return;
+      default:
+        return assertNever(a, 'submit answer');
+    }
   }
 
   /** A receipt counts only if a known validator signed it, for this chain and these bytes. */
@@ -236,42 +326,88 @@ export class Delivery {
   private async proofsFor(batch: PendingBallot[]): Promise<ProvenAnswer[]> {
     const proven: ProvenAnswer[] = [];
     const items: Item[] = [];
-    const limit = this.d.concurrencyPerPeer * this.d.peers.length;
-    await runPool(batch, limit, async (b) => {
-      const id = toHex(b.ballotId);
-      const peer = this.peerFor(b.kioskSeq, this.d.proofRetry.attempts(id));
+    const groups = this.byPeer(batch, this.d.proofRetry, (b) => b);
+    const unary = async (peer: PeerRpc, b: PendingBallot) => {
       const r = await peer.proof(b.ballotId);
-      const now = this.d.clock.now();
-      if (!r.ok) {
-        this.error(`proof ${peer.peerId}: ${r.error.kind}`);
-        this.d.proofRetry.failed(id, now);
-        return;
-      }
-      const a: ProofResponse = r.value;
-      switch (a.status) {
-        case 'included':
-          proven.push({ ballot: b, tx: a.tx, height: a.height, proof: a.proof });
-          return;
-        case 'pending':
-          this.probedAt.set(id, this.d.light.latestSeen);
-          return;
-        case 'unknown':
-          // The validator lost it (restart) or it never arrived: submit it again.
-          if (b.state === 'receipted') this.resubmit.add(id);
-          this.d.proofRetry.failed(id, now);
-          return;
-        case 'rejected':
-          this.probedAt.delete(id);
-          this.stats.rejected++;
-          items.push({
-            ballotId: b.ballotId,
-            transition: { to: 'rejected', reason: toRejectReason(a.reason) },
+      if (!r.ok) return this.proofFailed(b, peer, describeNet(r.error));
+      this.onProofAnswer(b, r.value, proven, items);
+    };
+    await Promise.all(
+      [...groups].map(async ([peer, ballots]) => {
+        if (!this.batching(peer)) {
+          return runPool(ballots, this.d.concurrencyPerPeer, (b) => unary(peer, b));
+        }
+        const chunks = chunk(ballots, MAX_BATCH_ITEMS, Infinity, () => new Uint8Array(0));
+        // Blocks take transactions in arrival order, so once a whole chunk (oldest first) is
+        // still pending, the younger ones are too: asking them every block would make a
+        // backlog cost O(backlog) queries per block. They are asked in a later round.
+        let stalled = false;
+        await runPool(chunks, BATCHES_PER_PEER, async (c) => {
+          if (stalled) return;
+          if (!this.batching(peer)) {
+            return runPool(c, this.d.concurrencyPerPeer, (b) => unary(peer, b));
+          }
+          const r = await peer.proofBatch(c.map((b) => b.ballotId));
+          if (!r.ok) {
+            if (this.lacksBatch(peer, r.error)) {
+              return runPool(c, this.d.concurrencyPerPeer, (b) => unary(peer, b));
+            }
+            for (const b of c) this.proofFailed(b, peer, describeNet(r.error));
+            return;
+          }
+          if (r.value.results.length > c.length) {
+            for (const b of c) this.proofFailed(b, peer, 'batch answer of the wrong length');
+            return;
+          }
+          // A shorter answer is a prefix (the server's byte budget): the rest is asked again
+          // next round, without counting as a failure.
+          r.value.results.forEach((a, i) => {
+            const b = c[i];
+            if (b !== undefined) this.onProofAnswer(b, a, proven, items);
           });
-          return;
-      }
-    });
+          if (r.value.results.every((a) => a.status === 'pending')) stalled = true;
+        });
+      }),
+    );
     this.apply(items);
     return proven;
+  }
+
+  private proofFailed(b: PendingBallot, peer: PeerRpc, why: string): void {
+    this.error(`proof ${peer.peerId}: ${why}`);
+    this.d.proofRetry.failed(toHex(b.ballotId), this.d.clock.now());
+  }
+
+  private onProofAnswer(
+    b: PendingBallot,
+    a: ProofResponse,
+    proven: ProvenAnswer[],
+    items: Item[],
+  ): void {
+    const id = toHex(b.ballotId);
+    switch (a.status) {
+      case 'included':
+        proven.push({ ballot: b, tx: a.tx, height: a.height, proof: a.proof });
+        return;
+      case 'pending':
+        this.probedAt.set(id, this.d.light.latestSeen);
+        return;
+      case 'unknown':
+        // The validator lost it (restart) or it never arrived: submit it again.
+        if (b.state === 'receipted') this.resubmit.add(id);
+        this.d.proofRetry.failed(id, this.d.clock.now());
+        return;
+      case 'rejected':
+        this.probedAt.delete(id);
+        this.stats.rejected++;
+        items.push({
+          ballotId: b.ballotId,
+          transition: { to: 'rejected', reason: toRejectReason(a.reason) },
+        });
+        return;
+      default:
+        return assertNever(a, 'proof answer');
+    }
   }
 
   private async finalize(proven: ProvenAnswer[]): Promise<void> {
@@ -305,5 +441,47 @@ export class Delivery {
       }
     }
     this.apply(items);
+  }
+}
+
+/** Batches of at most `maxItems` entries and `maxBytes` bytes (an oversized entry alone). */
+export function chunk<T>(
+  entries: readonly T[],
+  maxItems: number,
+  maxBytes: number,
+  bytesOf: (e: T) => Uint8Array,
+): T[][] {
+  const out: T[][] = [];
+  let cur: T[] = [];
+  let bytes = 0;
+  for (const e of entries) {
+    const n = bytesOf(e).byteLength;
+    if (cur.length > 0 && (cur.length >= maxItems || bytes + n > maxBytes)) {
+      out.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(e);
+    bytes += n;
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}
+
+function describeNet(e: NetError): string {
+  switch (e.kind) {
+    case 'remote':
+      return `remote ${e.code}`;
+    case 'refused':
+      return `refused ${e.reason}`;
+    case 'too-large':
+    case 'malformed':
+      return `${e.kind} ${e.side}`;
+    case 'timeout':
+    case 'aborted':
+    case 'closed':
+      return e.kind;
+    default:
+      return assertNever(e, 'net error');
   }
 }

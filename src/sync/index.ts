@@ -2,6 +2,8 @@
 // delivery and status. docs/sync.md.
 export {
   SyncProvisioningSchema,
+  syncProvisioningOf,
+  type BundleSyncError,
   type SyncProvisioning,
   type ValidatorPeer,
 } from './provisioning.js';
@@ -19,3 +21,10 @@ export type { StateQuery, PulledState, StatePullError } from './state-pull.js';
 export { fullJitterDelay, RetrySchedule, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 export { toRejectReason } from './reasons.js';
 export type { DeliveryStats } from './delivery.js';
+export {
+  checkStoredReceipt,
+  ReceiptInputSchema,
+  type ReceiptVerdict,
+  type ReceiptFacts,
+  type ReceiptCheckError,
+} from './receipt-check.js';

@@ -2,6 +2,7 @@
 // (peer ids for the allow-list, addresses for bootstrap) and the checkpoint trust starts from.
 import { z } from 'zod';
 import { ChainIdSchema } from '../protocol/header.js';
+import { err, ok, type Result } from '../shared/result.js';
 import { CheckpointSchema } from './light/index.js';
 
 export const ValidatorPeerSchema = z.strictObject({
@@ -19,3 +20,28 @@ export const SyncProvisioningSchema = z
   })
   .refine((p) => p.checkpoint.chainId === p.chainId, { message: 'checkpoint chainId' });
 export type SyncProvisioning = z.infer<typeof SyncProvisioningSchema>;
+
+export type BundleSyncError =
+  /** The bundle names one validator: no witness, so the node would trust a single peer. */
+  { readonly kind: 'no-witness' } | { readonly kind: 'invalid'; readonly paths: readonly string[] };
+
+/**
+ * The sync node's part of a verified provisioning bundle (src/main/provisioning: chain id,
+ * validators, checkpoint). The bundle admits one validator; the sync node does not, so such a
+ * kiosk runs without a sync node and says why rather than trusting an unwitnessed peer.
+ */
+export function syncProvisioningOf(bundle: {
+  readonly chainId: unknown;
+  readonly validators: readonly unknown[];
+  readonly checkpoint: unknown;
+}): Result<SyncProvisioning, BundleSyncError> {
+  if (bundle.validators.length < 2) return err({ kind: 'no-witness' });
+  const p = SyncProvisioningSchema.safeParse({
+    chainId: bundle.chainId,
+    validators: bundle.validators,
+    checkpoint: bundle.checkpoint,
+  });
+  if (!p.success)
+    return err({ kind: 'invalid', paths: p.error.issues.map((i) => i.path.join('.')) });
+  return ok(p.data);
+}

@@ -34,10 +34,7 @@ export function toRejectReason(reason: string): RejectReason {
 export const isAlreadyIncluded = (reason: string): boolean => reason === 'already-included';
 
 /**
- * Refusals that say "not now" rather than "never": a full mempool. The devnet reports it as
- * `malformed` with the message in the detail (a distinct reason would be cleaner: see
- * docs/sync.md), so it is recognised here and retried with backoff instead of stored as a
- * terminal rejection.
+ * Refusals that say "not now" rather than "never": a full mempool drains as blocks are made,
+ * so the ballot is retried with backoff instead of stored as a terminal rejection.
  */
-export const isTransientRefusal = (reason: string, detail: string): boolean =>
-  reason === 'malformed' && detail.includes('mempool full');
+export const isTransientRefusal = (reason: string): boolean => reason === 'mempool-full';

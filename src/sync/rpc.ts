@@ -6,12 +6,16 @@ import { call } from '../net/reqres.js';
 import type { LightBlock } from '../protocol/header.js';
 import {
   HEADERS_PROTOCOL,
+  PROOF_BATCH_PROTOCOL,
   PROOF_PROTOCOL,
   STATE_PROTOCOL,
+  SUBMIT_BATCH_PROTOCOL,
   SUBMIT_PROTOCOL,
+  type ProofBatchResponse,
   type ProofResponse,
   type StateRequest,
   type StateResponse,
+  type SubmitBatchResponse,
   type SubmitResponse,
 } from '../protocol/light-rpc.js';
 import { err, ok, type Result } from '../shared/result.js';
@@ -25,12 +29,18 @@ export interface PeerRpc {
   submit(tx: Uint8Array): Promise<Result<SubmitResponse, NetError>>;
   proof(ballotId: Uint8Array): Promise<Result<ProofResponse, NetError>>;
   state(req: StateRequest): Promise<Result<StateResponse, NetError>>;
+  /** Many transactions in one exchange (MAX_BATCH_ITEMS, MAX_SUBMIT_BATCH_BYTES). */
+  submitBatch(txs: Uint8Array[]): Promise<Result<SubmitBatchResponse, NetError>>;
+  proofBatch(ballotIds: Uint8Array[]): Promise<Result<ProofBatchResponse, NetError>>;
 }
 
 export interface RpcCounters {
   headerFetches: number;
+  /** Unary submissions, and transactions sent in batches. */
   submits: number;
   proofs: number;
+  submitBatches: number;
+  proofBatches: number;
 }
 
 export function peerRpc(node: NetNode, peerId: string, counters: RpcCounters): PeerRpc {
@@ -57,6 +67,16 @@ export function peerRpc(node: NetNode, peerId: string, counters: RpcCounters): P
     },
     state(req) {
       return call(node, peerId, STATE_PROTOCOL, req);
+    },
+    submitBatch(txs) {
+      counters.submitBatches++;
+      counters.submits += txs.length;
+      return call(node, peerId, SUBMIT_BATCH_PROTOCOL, { txs });
+    },
+    proofBatch(ballotIds) {
+      counters.proofBatches++;
+      counters.proofs += ballotIds.length;
+      return call(node, peerId, PROOF_BATCH_PROTOCOL, { ballotIds });
     },
   };
 }

@@ -30,6 +30,8 @@ export interface SyncServiceOptions {
   readonly intervalMs?: number;
   readonly concurrencyPerPeer?: number;
   readonly maxPerRound?: number;
+  /** Batch submissions and proof queries where validators serve them (default true). */
+  readonly batch?: boolean;
   /** Submission bytes of an outbox row; default: the stored envelope is the encoded tx. */
   readonly txOf?: (b: PendingBallot) => Uint8Array;
 }
@@ -79,7 +81,13 @@ export function describeLightError(e: LightError): string {
 
 export function createSyncService(o: SyncServiceOptions): SyncService {
   const logger = (o.logger ?? silentLogger).child({ module: 'sync' });
-  const counters: RpcCounters = { headerFetches: 0, submits: 0, proofs: 0 };
+  const counters: RpcCounters = {
+    headerFetches: 0,
+    submits: 0,
+    proofs: 0,
+    submitBatches: 0,
+    proofBatches: 0,
+  };
   const peers: PeerRpc[] = o.provisioning.validators.map((v) =>
     peerRpc(o.node, v.peerId, counters),
   );
@@ -105,6 +113,7 @@ export function createSyncService(o: SyncServiceOptions): SyncService {
     txOf: o.txOf ?? ((b) => b.envelope),
     concurrencyPerPeer: o.concurrencyPerPeer ?? 4,
     maxPerRound: o.maxPerRound ?? 2000,
+    batch: o.batch ?? true,
   });
   let rounds = 0;
   let lastError: string | null = null;

@@ -4,6 +4,12 @@
 // the blocks themselves.
 import Database from 'better-sqlite3';
 import { encodeCanonical, type Canonical } from '../../protocol/encoding.js';
+import {
+  buildMerkleTree,
+  leafHash,
+  type InclusionProof,
+  type MerkleTree,
+} from '../../protocol/merkle.js';
 import { decodeWire } from '../../protocol/wire.js';
 import { BlockSchema, type Block } from './types.js';
 
@@ -12,12 +18,25 @@ export type BallotStatus =
   | { kind: 'included'; height: number; index: number }
   | { kind: 'rejected'; height: number | null; reason: string; detail: string };
 
+const RECENT_BLOCKS = 16;
+const CACHED_TREES = 256;
+
 export class ChainStore {
   private readonly db: Database.Database;
   private readonly insertBlock: Database.Statement;
   private readonly getBlock: Database.Statement;
   private readonly putStatus: Database.Statement;
   private readonly getStatus: Database.Statement;
+  /**
+   * The newest blocks, decoded: proof queries for a backlog ask about the same few blocks
+   * thousands of times, and decoding a 1 000-transaction block costs milliseconds. Blocks
+   * never change once stored, and nobody mutates a Block.
+   */
+  private readonly recent = new Map<number, Block>();
+  private readonly insertTx: Database.Statement;
+  private readonly getTx: Database.Statement;
+  /** Merkle trees of blocks proofs were asked for, by height (a few KiB each). */
+  private readonly trees = new Map<number, MerkleTree>();
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -27,7 +46,12 @@ export class ChainStore {
       CREATE TABLE IF NOT EXISTS blocks (height INTEGER PRIMARY KEY, block BLOB NOT NULL);
       CREATE TABLE IF NOT EXISTS ballots (
         ballot_id TEXT PRIMARY KEY, status TEXT NOT NULL, included INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS block_txs (
+        height INTEGER NOT NULL, idx INTEGER NOT NULL, tx BLOB NOT NULL,
+        PRIMARY KEY (height, idx)) WITHOUT ROWID;
     `);
+    this.insertTx = this.db.prepare('INSERT INTO block_txs (height, idx, tx) VALUES (?, ?, ?)');
+    this.getTx = this.db.prepare('SELECT tx FROM block_txs WHERE height = ? AND idx = ?');
     this.insertBlock = this.db.prepare('INSERT INTO blocks (height, block) VALUES (?, ?)');
     this.getBlock = this.db.prepare('SELECT block FROM blocks WHERE height = ?');
     // An inclusion is final; a refusal may be superseded by a later inclusion (the same
@@ -51,8 +75,18 @@ export class ChainStore {
     const bytes = encodeCanonical(block as unknown as Canonical);
     this.db.transaction(() => {
       this.insertBlock.run(block.header.height, bytes);
+      block.txs.forEach((tx, i) => this.insertTx.run(block.header.height, i, tx));
       for (const [id, s] of statuses) this.recordStatusRow(id, s);
     })();
+    this.remember(block);
+  }
+
+  private remember(block: Block): void {
+    this.recent.set(block.header.height, block);
+    if (this.recent.size > RECENT_BLOCKS) {
+      const oldest = Math.min(...this.recent.keys());
+      this.recent.delete(oldest);
+    }
   }
 
   /** Records a refusal at the mempool (never supersedes an inclusion). */
@@ -65,12 +99,41 @@ export class ChainStore {
   }
 
   block(height: number): Block | undefined {
+    const hit = this.recent.get(height);
+    if (hit !== undefined) return hit;
     const row = this.getBlock.get(height) as { block: Buffer } | undefined;
     if (row === undefined) return undefined;
     const b = decodeWire(BlockSchema, new Uint8Array(row.block));
     // Only this process writes the table: an undecodable row is corruption, not input.
     if (!b.ok) throw new Error(`stored block ${height} does not decode: ${b.error.kind}`);
+    this.remember(b.value);
     return b.value;
+  }
+
+  /**
+   * Transaction `index` of block `height` with its inclusion proof against the block's
+   * dataHash. Answers from the per-transaction rows and a cached tree, so a backlog's proof
+   * queries do not decode whole blocks again and again; blocks stored before the rows existed
+   * (an older devnet directory) are decoded once.
+   */
+  txProof(height: number, index: number): { tx: Uint8Array; proof: InclusionProof } | undefined {
+    let tree = this.trees.get(height);
+    let tx = this.txRow(height, index);
+    if (tree === undefined || tx === undefined) {
+      const b = this.block(height);
+      if (b === undefined) return undefined;
+      tx ??= b.txs[index];
+      tree ??= buildMerkleTree(b.txs.map((t) => leafHash(t)));
+      this.trees.set(height, tree);
+      if (this.trees.size > CACHED_TREES) this.trees.delete(Math.min(...this.trees.keys()));
+    }
+    if (tx === undefined || index >= tree.size) return undefined;
+    return { tx, proof: tree.proof(index) };
+  }
+
+  private txRow(height: number, index: number): Uint8Array | undefined {
+    const row = this.getTx.get(height, index) as { tx: Buffer } | undefined;
+    return row === undefined ? undefined : new Uint8Array(row.tx);
   }
 
   ballotStatus(ballotIdHex: string): BallotStatus | undefined {

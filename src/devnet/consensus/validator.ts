@@ -24,7 +24,7 @@ import {
   type LightBlock,
 } from '../../protocol/header.js';
 import { TAG, taggedHash, toHex } from '../../protocol/hash.js';
-import { merkleRoot } from '../../protocol/merkle.js';
+import { merkleRoot, type InclusionProof } from '../../protocol/merkle.js';
 import {
   totalVotingPower,
   validatorSetHash,
@@ -36,17 +36,20 @@ import { silentLogger, type Logger } from '../../shared/log.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import {
   applyTx,
+  beginBlock,
   decodeTx,
   genesisState,
-  Overlay,
+  key,
   type AppDeps,
   type AppState,
   type BlockCtx,
+  type Diff,
   type Rejection,
 } from '../app/index.js';
 import type { FaultSwitches } from '../faults.js';
 import { noFaults } from '../faults.js';
 import { decodeValidatorUpdate, executeBlock, validatorUpdateAuthorized } from './execute.js';
+import { Mempool } from './mempool.js';
 import { ValidatorSchedule } from './sets.js';
 import type { BallotStatus, ChainStore } from './store.js';
 import {
@@ -81,6 +84,10 @@ export interface ValidatorOptions {
   maxClockDriftMs?: number;
   faults?: FaultSwitches;
   logger?: Logger;
+  /** Mempool cap (default 10 000); beyond it submissions are refused as `mempool-full`. */
+  maxMempool?: number;
+  /** Transactions per proposed block (default and maximum MAX_BLOCK_TXS). */
+  maxBlockTxs?: number;
 }
 
 /** What a submission amounts to: in the mempool, already committed, or refused. */
@@ -89,6 +96,8 @@ export type SubmitOutcome =
 
 export type SubmitError =
   | { kind: 'too-large'; bytes: number }
+  /** Transient: the mempool is at its cap until blocks drain it. */
+  | { kind: 'mempool-full'; limit: number }
   | { kind: 'rejected'; rejection: Rejection }
   | { kind: 'bad-validator-update' };
 
@@ -125,10 +134,8 @@ export class Validator {
   private votedRounds = new Set<number>();
   private buffered: ConsensusMsg[] = [];
 
-  private readonly mempool = new Map<string, Uint8Array>();
-  /** Ballot ids (hex) of the ballots in the mempool. */
-  private readonly mempoolBallots = new Set<string>();
-  private mempoolView: Overlay;
+  private readonly mempool: Mempool;
+  private rootOf: { state: AppState; root: Uint8Array } | null = null;
 
   private proposeTimer: TimerHandle | null = null;
   private roundTimer: TimerHandle | null = null;
@@ -148,7 +155,7 @@ export class Validator {
     this.maxDriftMs = opts.maxClockDriftMs ?? 10_000;
     this.state = genesisState(opts.genesis.authority);
     this.states.set(1, this.state);
-    this.mempoolView = new Overlay(this.state);
+    this.mempool = new Mempool(this.state);
     this.replay();
   }
 
@@ -184,6 +191,11 @@ export class Validator {
       validatorSet: this.schedule.at(height),
       nextValidatorSet: this.schedule.at(height + 1),
     };
+  }
+
+  /** Transaction `index` of block `height` and its proof against the block's dataHash. */
+  txProof(height: number, index: number): { tx: Uint8Array; proof: InclusionProof } | undefined {
+    return this.o.store.txProof(height, index);
   }
 
   ballotStatus(ballotIdHex: string): BallotStatus | undefined {
@@ -230,6 +242,17 @@ export class Validator {
     }
   }
 
+  /**
+   * The committed state's appHash, computed once per state: proposing, checking a proposal
+   * and checking a synced block all need it, and it costs a hash over the whole state.
+   */
+  private stateRoot(): Uint8Array {
+    if (this.rootOf?.state !== this.state) {
+      this.rootOf = { state: this.state, root: this.state.appHash() };
+    }
+    return this.rootOf.root;
+  }
+
   // ---- mempool -------------------------------------------------------------------------
 
   private nextCtx(): BlockCtx {
@@ -254,7 +277,7 @@ export class Validator {
       if (!validatorUpdateAuthorized(this.state, update)) {
         return err({ kind: 'bad-validator-update' });
       }
-      this.admit(id, tx, gossip);
+      this.admit(id, tx, null, new Map(), gossip);
       return ok({ kind: 'pending' });
     }
     const decoded = decodeTx(tx);
@@ -265,10 +288,11 @@ export class Validator {
       const s = this.o.store.ballotStatus(ballotHex);
       if (s?.kind === 'included') return ok({ kind: 'included', height: s.height, index: s.index });
     }
-    if (this.mempool.size >= MAX_MEMPOOL) {
-      return err({ kind: 'rejected', rejection: { kind: 'malformed', message: 'mempool full' } });
+    const cap = this.o.maxMempool ?? MAX_MEMPOOL;
+    if (this.mempool.size >= cap) {
+      return err({ kind: 'mempool-full', limit: cap });
     }
-    const r = applyTx(this.mempoolView, decoded.value, this.nextCtx(), this.o.deps);
+    const r = applyTx(this.mempool, decoded.value, this.nextCtx(), this.o.deps);
     if (!r.ok) {
       // Only a direct submission's refusal is recorded: a relayed copy may just have arrived
       // before a transaction it depends on, and is still pending at the validator that relayed it.
@@ -283,30 +307,83 @@ export class Validator {
       this.log.info(EVENTS.txRejected, { reason: r.error.kind, at: 'mempool' });
       return err({ kind: 'rejected', rejection: r.error });
     }
-    this.mempoolView.absorb(r.value.diff);
-    this.admit(id, tx, gossip);
-    if (ballotHex !== null) this.mempoolBallots.add(ballotHex);
+    this.admit(id, tx, ballotHex, r.value.diff, gossip);
     return ok({ kind: 'pending' });
   }
 
   /** Whether a ballot waits in this validator's mempool. */
   hasPendingBallot(ballotIdHex: string): boolean {
-    return this.mempoolBallots.has(ballotIdHex);
+    return this.mempool.hasBallot(ballotIdHex);
   }
 
-  private admit(id: string, tx: Uint8Array, gossip: boolean): void {
-    this.mempool.set(id, tx);
+  /** Transactions waiting in the mempool. */
+  get mempoolSize(): number {
+    return this.mempool.size;
+  }
+
+  private admit(
+    id: string,
+    tx: Uint8Array,
+    ballotHex: string | null,
+    diff: Diff,
+    gossip: boolean,
+  ): void {
+    this.mempool.add(id, tx, ballotHex, diff);
     if (gossip) this.o.transport.broadcast({ kind: 'tx', tx });
   }
 
-  /** After a commit: drop what was included and re-check the rest against the new state. */
-  private recheckMempool(included: readonly Uint8Array[]): void {
-    for (const tx of included) this.mempool.delete(txId(tx));
-    const rest = [...this.mempool.values()];
-    this.mempool.clear();
-    this.mempoolBallots.clear();
-    this.mempoolView = new Overlay(this.state);
-    for (const tx of rest) this.submit(tx, false);
+  /**
+   * After a commit: drop what the block included and re-check only what it could have
+   * invalidated. A block of ballots (the backlog case) changes the time-independent validity
+   * of another ballot only through the ballot's own nullifier or ballot id, so those two keys
+   * are looked up in the mempool's write index: O(block). Anything else (authority or kiosk
+   * transactions, validator updates, time-driven rules that fired in beginBlock) may change
+   * what any pending transaction depends on, so the whole mempool is re-checked, as
+   * CometBFT's recheck does. A ballot whose window closed meanwhile is refused when a block
+   * executes it, like any transaction a proposer includes.
+   */
+  private afterCommit(block: Block, before: AppState, ctx: BlockCtx): void {
+    const ballots: { id: string; nullifierKey: string; ballotKey: string }[] = [];
+    let onlyBallots = beginBlock(before, ctx, this.o.deps).diff.size === 0;
+    for (const tx of block.txs) {
+      if (!onlyBallots) break;
+      const id = txId(tx);
+      if (this.mempool.isBallotTx(id)) {
+        ballots.push({ id, nullifierKey: '', ballotKey: '' });
+        continue;
+      }
+      const d = decodeTx(tx);
+      if (!d.ok || d.value.body.kind !== 'ballot') {
+        onlyBallots = false;
+        break;
+      }
+      const b = d.value.body;
+      ballots.push({
+        id,
+        nullifierKey: key.nullifier(b.electionId, b.nullifier),
+        ballotKey: key.ballot(b.electionId, b.ballotId),
+      });
+    }
+    if (!onlyBallots) {
+      const included = new Set(block.txs.map(txId));
+      const rest = this.mempool.all();
+      this.mempool.reset(this.state);
+      for (const tx of rest) if (!included.has(txId(tx))) this.submit(tx, false);
+      return;
+    }
+    const recheck: Uint8Array[] = [];
+    for (const b of ballots) {
+      if (this.mempool.remove(b.id) || b.nullifierKey === '') continue;
+      // A ballot we never saw: a pending one claiming the same nullifier or ballot id lost.
+      for (const k of [b.nullifierKey, b.ballotKey]) {
+        const owner = this.mempool.ownerOf(k);
+        if (owner === undefined) continue;
+        const tx = this.mempool.txOf(owner);
+        if (this.mempool.remove(owner) && tx !== undefined) recheck.push(tx);
+      }
+    }
+    this.mempool.rebase(this.state);
+    for (const tx of recheck) this.submit(tx, false);
   }
 
   // ---- rounds --------------------------------------------------------------------------
@@ -356,7 +433,7 @@ export class Validator {
       header = this.lock.header;
       txs = this.lock.txs;
     } else {
-      txs = [...this.mempool.values()].slice(0, MAX_BLOCK_TXS);
+      txs = this.mempool.first(Math.min(this.o.maxBlockTxs ?? MAX_BLOCK_TXS, MAX_BLOCK_TXS));
       header = {
         chainId: this.chainId,
         height: this.height,
@@ -365,7 +442,7 @@ export class Validator {
         dataHash: merkleRoot(txs),
         validatorsHash: validatorSetHash(this.schedule.at(this.height)),
         nextValidatorsHash: validatorSetHash(this.schedule.at(this.height + 1)),
-        appHash: this.state.appHash(),
+        appHash: this.stateRoot(),
       };
     }
     const blockId = headerHash(header);
@@ -424,7 +501,7 @@ export class Validator {
     if (!equalBytes(h.nextValidatorsHash, validatorSetHash(this.schedule.at(h.height + 1)))) {
       return 'next-validators-hash';
     }
-    if (!equalBytes(h.appHash, this.state.appHash())) return 'app-hash';
+    if (!equalBytes(h.appHash, this.stateRoot())) return 'app-hash';
     if (this.lastHeader !== null && h.time <= this.lastHeader.time) return 'time-not-increasing';
     if (h.time > this.now() + this.maxDriftMs) return 'time-in-future';
     if (this.lock !== null && !equalBytes(headerHash(this.lock.header), blockId)) return 'locked';
@@ -534,6 +611,7 @@ export class Validator {
   private apply(block: Block, persist: boolean): void {
     const h = block.header;
     const ctx: BlockCtx = { height: h.height, time: h.time, recentBlockIds: this.recentBlockIds };
+    const before = this.state;
     const ex = executeBlock(this.state, block.txs, ctx, this.o.deps);
     if (persist) this.o.store.append(block, ex.statuses);
     if (ex.validatorUpdate !== null) {
@@ -557,7 +635,7 @@ export class Validator {
       txs: block.txs.length,
       rejected: ex.rejected,
     });
-    this.recheckMempool(block.txs);
+    this.afterCommit(block, before, ctx);
     for (const fn of this.commitListeners) fn(block);
     this.enterRound(0);
     const pending = this.buffered;
@@ -576,7 +654,7 @@ export class Validator {
     const last = this.lastHeader === null ? GENESIS_LAST_BLOCK_ID : headerHash(this.lastHeader);
     if (!equalBytes(h.lastBlockId, last)) return 'last-block-id';
     if (!equalBytes(h.dataHash, merkleRoot(b.txs))) return 'data-hash';
-    if (!equalBytes(h.appHash, this.state.appHash())) return 'app-hash';
+    if (!equalBytes(h.appHash, this.stateRoot())) return 'app-hash';
     const set = this.schedule.at(h.height);
     if (!equalBytes(h.validatorsHash, validatorSetHash(set))) return 'validators-hash';
     const blockId = headerHash(h);

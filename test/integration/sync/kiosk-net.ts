@@ -29,6 +29,8 @@ export interface Kiosk {
   readonly sync: SyncService;
   /** Seals and enqueues `n` more ballots (real ballots, referendum), returns their ids. */
   enqueue(n: number): Uint8Array[];
+  /** Enqueues arbitrary submission bytes as the next ballot (a malformed one, in tests). */
+  enqueueBytes(tx: Uint8Array, ballotId: Uint8Array): void;
 }
 
 export interface World {
@@ -53,7 +55,10 @@ export function seededRandom(seed = 1): () => number {
 
 let voter = 0;
 
-export async function startWorld(over: Partial<DevnetOptions> = {}): Promise<World> {
+export async function startWorld(
+  over: Partial<DevnetOptions> = {},
+  serving: { batch?: boolean } = {},
+): Promise<World> {
   const t = testNet(over);
   const nowS = () => Math.floor(t.clock.now() / 1000);
   const world = demoWorld('sync-world', t.net.authority, nowS());
@@ -67,11 +72,15 @@ export async function startWorld(over: Partial<DevnetOptions> = {}): Promise<Wor
   for (const [i, n] of t.net.nodes.entries()) {
     const s = await createNetNode({ keyFile: join(dir, `validator-${i}.key`) });
     if (!s.ok) throw new Error('server node');
-    await serveLightProtocols(s.value, {
-      validator: () => (n.running ? n.validator : undefined),
-      signer: n.signer,
-      faults: n.faults,
-    });
+    await serveLightProtocols(
+      s.value,
+      {
+        validator: () => (n.running ? n.validator : undefined),
+        signer: n.signer,
+        faults: n.faults,
+      },
+      serving,
+    );
     servers.push(s.value);
   }
   const kiosks: Kiosk[] = [];
@@ -165,6 +174,21 @@ export async function startWorld(over: Partial<DevnetOptions> = {}): Promise<Wor
             ids.push(s.value.ballotId);
           }
           return ids;
+        },
+        enqueueBytes(tx, ballotId) {
+          const code = taggedHash('veche/test-code', tx);
+          const r = store.outbox.enqueue({
+            ballotId,
+            electionId: election.electionId,
+            kioskSeq: seq,
+            confirmationCode: code,
+            chainPrev: prev,
+            envelope: tx,
+            kind: 'cast',
+          });
+          if (!r.ok) throw new Error(JSON.stringify(r.error));
+          prev = code;
+          seq++;
         },
       };
       kiosks.push(k);

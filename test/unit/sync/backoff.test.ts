@@ -62,12 +62,9 @@ describe('rejection reasons', () => {
 describe('transient refusals', () => {
   it('a full mempool is retried, a malformed ballot is not', async () => {
     const { isTransientRefusal } = await import('../../../src/sync/reasons.js');
-    expect(isTransientRefusal('malformed', '{"kind":"malformed","message":"mempool full"}')).toBe(
-      true,
-    );
-    expect(isTransientRefusal('malformed', '{"kind":"malformed","message":"bad cbor"}')).toBe(
-      false,
-    );
-    expect(isTransientRefusal('duplicate-nullifier', 'mempool full')).toBe(false);
+    expect(isTransientRefusal('mempool-full')).toBe(true);
+    // The devnet's old encoding of a full mempool is an ordinary, terminal refusal now.
+    expect(isTransientRefusal('malformed')).toBe(false);
+    expect(isTransientRefusal('duplicate-nullifier')).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SyncProvisioningSchema } from '../../../src/sync/provisioning.js';
+import { SyncProvisioningSchema, syncProvisioningOf } from '../../../src/sync/provisioning.js';
 import { bootstrapAddrs } from '../../../src/sync/node.js';
 
 const checkpoint = {
@@ -30,5 +30,19 @@ describe('sync provisioning', () => {
       validators: [v('A', '/ip4/127.0.0.1/tcp/1'), v('B', '/ip4/127.0.0.1/tcp/2/p2p/B')],
     });
     expect(bootstrapAddrs(p)).toEqual(['/ip4/127.0.0.1/tcp/1/p2p/A', '/ip4/127.0.0.1/tcp/2/p2p/B']);
+  });
+
+  it('a bundle with one validator runs no sync node; a valid one maps over', () => {
+    const two = [v('A', '/ip4/127.0.0.1/tcp/1'), v('B', '/ip4/127.0.0.1/tcp/2')];
+    const bundle = { chainId: 'veche-devnet', checkpoint, validators: two, roster: {} };
+    const r = syncProvisioningOf(bundle);
+    expect(r.ok && r.value).toEqual({ chainId: 'veche-devnet', checkpoint, validators: two });
+    expect(syncProvisioningOf({ ...bundle, validators: two.slice(1) })).toEqual({
+      ok: false,
+      error: { kind: 'no-witness' },
+    });
+    const bad = syncProvisioningOf({ ...bundle, chainId: 'other' });
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.error.kind).toBe('invalid');
   });
 });
