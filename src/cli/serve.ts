@@ -1,11 +1,22 @@
-// `veche-kiosk serve`: the host alone. The Electron shell (utilityProcess) and the appliance's
-// systemd unit start it this way; the parent learns origin and token from the ready message
-// (or, under systemd, from the ready file). See docs/appliance.md §3–4.
+// `veche-kiosk serve`: the kiosk host. With --state-dir (the appliance's systemd unit) it runs
+// the composed kiosk (src/main/kiosk-composition.ts): store, key, provisioning wizard, staff,
+// light node and voting as far as provisioned; without, a bare host with devices only (the
+// image test's simulated smoke run). The parent learns origin and token from the ready
+// message, or, with --ready-file, only from that file (the token must not reach the journal).
+// See docs/appliance.md §3–4 and docs/composition.md.
 import { mkdirSync } from 'node:fs';
 import { createHost } from '../main/host.js';
 import { join } from 'node:path';
 import type { HostDevices } from '../main/host.js';
+import { DEFAULT_HOST_CONFIG } from '../main/compose/config.js';
+import { trustFromConfig } from '../main/compose/trust.js';
+import { openConfiguredDevices } from '../main/compose/unavailable-devices.js';
 import { openRealDevices, openSimulatedDevices } from '../main/devices.js';
+import {
+  composeKiosk,
+  describeUnavailable,
+  type KioskComposition,
+} from '../main/kiosk-composition.js';
 import { rendererDir } from '../main/paths.js';
 import { announceReady } from '../main/ready.js';
 import { removeReadyFile, writeReadyFile } from '../main/ready-file.js';
@@ -13,6 +24,15 @@ import { createSdNotifier, eventLoopResponsive } from '../main/sd-notify.js';
 import { systemClock } from '../shared/clock.js';
 import { createLogger } from '../shared/log.js';
 import { hostArgs, parsePort, untilSignal } from './args.js';
+
+/** The exit code after a bundle import or a decommission: the host's services are built from
+ * the provisioning record, so it exits and its supervisor (systemd `Restart=always`, the
+ * Electron shell's supervisor) starts it again on the new record. EX_TEMPFAIL. */
+export const EXIT_RESTART = 75;
+/** Where the host configuration (pinned authority keys, sealer) is read from. */
+export const HOST_CONFIG_ENV = 'VECHE_HOST_CONFIG';
+/** Lets the wizard's RPC reply leave before the server closes. */
+const RESTART_GRACE_MS = 500;
 
 export async function runServe(argv: string[]): Promise<number> {
   const args = hostArgs(argv);
@@ -26,8 +46,6 @@ export async function runServe(argv: string[]): Promise<number> {
   const clock = systemClock();
   const logger = createLogger();
   const notify = createSdNotifier({ env: process.env, pid: process.pid, clock });
-  const devicesConfig =
-    args.devices ?? (stateDir !== undefined ? join(stateDir, 'devices.json') : undefined);
   let sim: { devices: HostDevices; close(): Promise<void> };
   if (args.simulated) {
     sim = await openSimulatedDevices({
@@ -35,16 +53,42 @@ export async function runServe(argv: string[]): Promise<number> {
       logger,
       transport: args.transport === 'mock' ? 'mock' : 'pty',
     });
-  } else if (devicesConfig === undefined) {
-    console.error('serve: give --devices FILE (or --state-dir with devices.json), or --simulated');
-    return 2;
-  } else {
-    const real = openRealDevices({ clock, logger, configPath: devicesConfig });
+  } else if (args.devices !== undefined) {
+    // A file named on the command line is the operator's own: a wrong one is said at once.
+    const real = openRealDevices({ clock, logger, configPath: args.devices });
     if (!real.ok) {
       console.error(`serve: ${real.error}`);
       return 1;
     }
     sim = real.value;
+  } else if (stateDir !== undefined) {
+    // The kiosk's own devices.json: missing or broken, the host still starts (first boot).
+    const opened = openConfiguredDevices({
+      clock,
+      logger,
+      configPath: join(stateDir, 'devices.json'),
+    });
+    if (opened.fault !== null) console.error(`serve: devices unavailable: ${opened.fault}`);
+    sim = opened;
+  } else {
+    console.error('serve: give --devices FILE (or --state-dir with devices.json), or --simulated');
+    return 2;
+  }
+  let kiosk: KioskComposition | undefined;
+  if (stateDir !== undefined) {
+    try {
+      kiosk = await composeKiosk({
+        stateDir,
+        devices: sim.devices,
+        clock,
+        logger,
+        trust: trustFromConfig(process.env[HOST_CONFIG_ENV] ?? DEFAULT_HOST_CONFIG, process.env),
+      });
+    } catch (e) {
+      await sim.close();
+      console.error(`serve: ${e instanceof Error ? e.message : String(e)}`);
+      return 1;
+    }
   }
   const port = parsePort(args.port);
   const host = await createHost({
@@ -53,19 +97,37 @@ export async function runServe(argv: string[]): Promise<number> {
     devices: sim.devices,
     rendererDir: dir,
     ...(port !== undefined ? { port } : {}),
+    ...(kiosk !== undefined
+      ? {
+          staff: kiosk.staff,
+          chainView: kiosk.chainView,
+          ...(kiosk.voting !== undefined ? { voting: kiosk.voting } : {}),
+        }
+      : {}),
   });
   const ready = { type: 'veche-host-ready' as const, origin: host.origin, token: host.token };
   const readyFile = args['ready-file'];
   if (readyFile !== undefined) writeReadyFile(readyFile, ready);
-  announceReady(ready);
-  await notify.ready(`listening on ${host.origin.replace('http://', '')}`);
+  else announceReady(ready);
+  // `systemctl status veche-host` shows this line: the technician sees at once what runs.
+  const summary =
+    kiosk === undefined
+      ? ''
+      : `; ${kiosk.provisioning.status().state}, voting ${
+          kiosk.votingState === 'running' ? 'running' : describeUnavailable(kiosk.votingState)
+        }`;
+  await notify.ready(`listening on ${host.origin.replace('http://', '')}${summary}`);
   const stopWatchdog = notify.startWatchdog(() => eventLoopResponsive());
 
-  await untilSignal();
+  const never = new Promise<never>(() => undefined);
+  const why = await Promise.race([untilSignal(), kiosk?.restart ?? never]);
+  const restarting = why === 'provisioned' || why === 'decommissioned';
+  if (restarting) await new Promise((r) => setTimeout(r, RESTART_GRACE_MS));
   await notify.stopping();
   stopWatchdog();
   if (readyFile !== undefined) removeReadyFile(readyFile);
   await host.close();
+  await kiosk?.close();
   await sim.close();
-  return 0;
+  return restarting ? EXIT_RESTART : 0;
 }

@@ -68,12 +68,27 @@ describe('veche-kiosk CLI', () => {
   });
 
   it('serve --simulated announces origin and token as one JSON line, without a dock', async () => {
+    const plain = start(['serve', '--simulated', '--transport', 'mock']);
+    const line = await firstLineMatching(plain, /^\{.*"veche-host-ready".*\}$/);
+    expect(JSON.parse(line[0])).toMatchObject({ type: 'veche-host-ready' });
+    plain.kill('SIGTERM');
+    await once(plain, 'exit');
+
+    // With a ready file the message goes there only: stdout may end up in the journal.
     const dir = mkdtempSync(join(tmpdir(), 'veche-run-'));
     const readyFile = join(dir, 'ready.json');
     const child = start(['serve', '--simulated', '--transport', 'mock', '--ready-file', readyFile]);
-    const m = await firstLineMatching(child, /^\{.*"veche-host-ready".*\}$/);
-    const msg = JSON.parse(m[0]) as { type: string; origin: string; token: string };
-    expect(JSON.parse(readFileSync(readyFile, 'utf8'))).toEqual(msg);
+    const stdout: string[] = [];
+    child.stdout?.on('data', (d: Buffer) => stdout.push(d.toString()));
+    for (let i = 0; i < 300 && !existsSync(readyFile); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    const msg = JSON.parse(readFileSync(readyFile, 'utf8')) as {
+      type: string;
+      origin: string;
+      token: string;
+    };
+    expect(msg.type).toBe('veche-host-ready');
+    expect(stdout.join('')).not.toContain(msg.token);
     expect(msg.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const hello = await rpc(msg.origin, msg.token, 'system.hello', {});
     expect(hello.value?.['devDock']).toBe(false);

@@ -66,6 +66,8 @@ export interface KioskStaffDeps {
   readonly chainView?: () => ChainView;
   /** One sync round now (the light node hands queued ballots to the network). */
   readonly syncNow?: () => Promise<void>;
+  /** Whether voting runs, and if not why; shown in diagnostics. */
+  readonly votingStatus?: () => { readonly available: boolean; readonly reason: string | null };
   readonly lockoutPolicy?: LockoutPolicy;
 }
 
@@ -404,6 +406,7 @@ export async function createKioskStaff(
         sync: deps.chainView?.() ?? null,
         disk,
         clock: { now, iso: new Date(now).toISOString() },
+        ...(deps.votingStatus !== undefined ? { voting: { ...deps.votingStatus() } } : {}),
       });
     },
     'diagnostics.printTest': async () => {

@@ -172,6 +172,8 @@ export const DiagnosticsSchema = z.object({
     .object({ freeBytes: z.number().nonnegative(), totalBytes: z.number().nonnegative() })
     .nullable(),
   clock: z.object({ now: z.int(), iso: z.string() }),
+  /** Whether this kiosk can take votes, and if not why (docs/composition.md). */
+  voting: z.object({ available: z.boolean(), reason: z.string().max(200).nullable() }).optional(),
 });
 
 export const ProvisioningStatusSchema = z.discriminatedUnion('state', [
