@@ -1,7 +1,8 @@
 // The demo's voting: the simulated card reader's sample people are on the demo unit's roll
 // (locally, and on chain through one authority `roll-add`), one of them is a drawn juror, and
-// the kiosk votes with the demo world's registered kiosk key. Polls are open for the demo
-// (staff sign-in and the polls screen are not wired into the host yet).
+// the kiosk votes with the demo world's registered kiosk key. What the voting service knows of
+// the chain is verified state pulled by the kiosk's own light node. Whether an election takes votes
+// is the polls service's verdict (the demo opens the polls at start; staff can pause/close).
 import { deriveIdentityKey, deriveRollEntry, type RollParams } from '../ballot/index.js';
 import { encodeTx, signTx, type TxBody } from '../devnet/app/index.js';
 import type { Devnet } from '../devnet/devnet.js';
@@ -9,14 +10,13 @@ import { DEMO_UNIT, type DemoWorld } from '../devnet/world.js';
 import { parseMrz } from '../hardware/mrz/parse-mrz.js';
 import { SAMPLE_PEOPLE } from '../hardware/sim/people.js';
 import type { ReceiptPrinter } from '../hardware/types.js';
-import type { Clock } from '../shared/clock.js';
+import type { Clock, TimerHandle } from '../shared/clock.js';
+import { EVENTS } from '../shared/events.js';
+import type { Logger } from '../shared/log.js';
 import type { Store } from '../store/index.js';
-import {
-  createVotingService,
-  documentIdentity,
-  staticChainView,
-  type VotingService,
-} from '../main/voting/index.js';
+import type { SyncService } from '../sync/index.js';
+import { createVotingService, documentIdentity, type VotingService } from '../main/voting/index.js';
+import { createVerifiedChainView } from '../main/voting/verified-chain-view.js';
 
 /** Demo-only roll secret and parameters: a real kiosk gets its secret sealed in the
  * provisioning bundle (docs/keys.md), never from source code. */
@@ -60,28 +60,93 @@ export function demoRollTx(
   );
 }
 
-export function createDemoVoting(o: {
+/** How often the demo kiosk re-reads verified chain state for its voters (roll, elections,
+ * spent nullifiers, candidate and official records): about every other 2 s block. */
+export const DEMO_VIEW_REFRESH_MS = 5_000;
+
+/**
+ * The demo's voting service over a ChainView built from state the kiosk's light node pulled
+ * and verified (src/main/voting/verified-chain-view.ts), refreshed every DEMO_VIEW_REFRESH_MS.
+ * Resolves once the first refresh succeeded, so the first card already finds the roll.
+ */
+export async function createDemoVoting(o: {
   world: DemoWorld;
   rollEntries: Map<string, Uint8Array>;
   store: Store;
+  sync: Pick<SyncService, 'pullState' | 'light'>;
   printer: Pick<ReceiptPrinter, 'print'>;
   clock: Clock;
-}): VotingService {
+  logger: Logger;
+  canVote: (electionId: string) => boolean;
+}): Promise<VotingService> {
   const jury = o.world.elections.find((e) => e.kind === 'jury');
   const juror = o.rollEntries.get(DEMO_JUROR);
-  const chain = staticChainView({
-    elections: o.world.elections.map((e) => ({ ctx: e.ctx, styleId: 'main' })),
-    rollEntries: [...o.world.rollEntries, ...o.rollEntries.values()],
-    jurors: jury !== undefined && juror !== undefined ? { [jury.electionId]: [juror] } : {},
+  const verified = createVerifiedChainView({
+    unit: o.world.unit,
+    source: {
+      pullState: (q) => o.sync.pullState(q),
+      headerTime: async (h) => {
+        const r = await o.sync.light.headerAt(h);
+        return r.ok ? r.value.time : null;
+      },
+    },
+    // The demo world's jury election is a plain election with no on-chain draw.
+    extraJurors: jury !== undefined && juror !== undefined ? { [jury.electionId]: [juror] } : {},
   });
-  return createVotingService({
-    chain,
+  const log = o.logger.child({ module: 'voting' });
+  const refresh = async (): Promise<boolean> => {
+    const started = o.clock.monotonic();
+    const r = await verified.refresh();
+    if (!r.ok) {
+      log.warn(EVENTS.votingViewRefreshFailed, { error: JSON.stringify(r.error).slice(0, 200) });
+      return false;
+    }
+    log.info(EVENTS.votingViewRefreshOk, {
+      height: r.value.height,
+      elections: r.value.elections,
+      people: r.value.people,
+      truncated: r.value.truncated.join(','),
+      ms: Math.round(o.clock.monotonic() - started),
+    });
+    return true;
+  };
+  // The devnet has made its first blocks; the light node may still be catching up.
+  let ready = await refresh();
+  for (let i = 0; i < 60 && !ready; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    ready = await refresh();
+  }
+  if (!ready) throw new Error('the kiosk could not read verified chain state for voting');
+
+  const service = createVotingService({
+    chain: verified.view,
     roll: { secret: DEMO_ROLL_SECRET, params: DEMO_ROLL_PARAMS },
     kioskId: o.world.kiosk.kioskId,
     signer: o.world.kiosk.signer,
     store: o.store,
     printer: o.printer,
-    canVote: () => true,
+    canVote: o.canVote,
     clock: o.clock,
   });
+  let stopped = false;
+  let timer: TimerHandle | undefined;
+  const loop = () => {
+    timer = o.clock.setTimeout(() => {
+      void refresh().then(() => {
+        if (stopped) return;
+        // New elections may have come in: their ballot pools start filling.
+        service.warm();
+        loop();
+      });
+    }, DEMO_VIEW_REFRESH_MS);
+  };
+  loop();
+  return {
+    ...service,
+    stop() {
+      stopped = true;
+      if (timer !== undefined) o.clock.clearTimeout(timer);
+      service.stop();
+    },
+  };
 }

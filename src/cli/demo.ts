@@ -7,6 +7,8 @@ import { createHost } from '../main/host.js';
 import { writeReadyFile } from '../main/ready-file.js';
 import { startDemoChain, type DemoChain } from './demo-chain.js';
 import { createDemoVoting } from './demo-voting.js';
+import type { VotingService } from '../main/voting/index.js';
+import { startDemoStaff } from './staff-commands.js';
 import { openSimulatedDevices } from '../main/devices.js';
 import { rendererDir } from '../main/paths.js';
 import {
@@ -54,23 +56,43 @@ export async function runDemo(argv: string[]): Promise<number> {
     }
   }
   const chainRef = chain;
+  const staff =
+    chainRef !== null
+      ? await startDemoStaff({ chain: chainRef, devices: sim.devices, clock, logger })
+      : undefined;
+  let voting: VotingService | undefined;
+  if (chainRef !== null) {
+    try {
+      voting = await createDemoVoting({
+        world: chainRef.world,
+        rollEntries: chainRef.rollEntries,
+        store: chainRef.store,
+        sync: chainRef.sync,
+        logger,
+        printer: sim.devices.printer,
+        clock,
+        canVote: (electionId) => staff?.canVote(electionId) ?? false,
+      });
+    } catch (e) {
+      // The devnet and the simulators run as child processes: stop them before giving up.
+      staff?.close();
+      await chainRef.close();
+      await sim.close();
+      console.error(
+        `demo: voting could not start (${e instanceof Error ? e.message : String(e)}); ` +
+          'run with --no-chain to use the kiosk without it',
+      );
+      return 1;
+    }
+  }
   const host = await createHost({
     clock,
     logger,
     devices: sim.devices,
     dock: sim.dock,
-    ...(chainRef !== null
-      ? {
-          chainView: () => chainRef.view(),
-          voting: createDemoVoting({
-            world: chainRef.world,
-            rollEntries: chainRef.rollEntries,
-            store: chainRef.store,
-            printer: sim.devices.printer,
-            clock,
-          }),
-        }
-      : {}),
+    ...(chainRef !== null ? { chainView: () => chainRef.view() } : {}),
+    ...(voting !== undefined ? { voting } : {}),
+    ...(staff !== undefined ? { staff } : {}),
     rendererDir: dir,
     ...(port !== undefined ? { port } : {}),
   });

@@ -15,7 +15,8 @@ import { startServer, type HostServer } from './http/server.js';
 import type { Handlers } from './rpc/dispatch.js';
 import type { ChainView, DeviceView, Language } from './rpc/schema.js';
 import { createSessionService } from './session/service.js';
-import { votingHandlers, type VotingService } from './voting/index.js';
+import type { KioskStaff } from './staff/kiosk-staff.js';
+import { touching, voterHooks, votingHandlers, type VotingService } from './voting/index.js';
 
 export interface HostDevices {
   cardReader: CardReader;
@@ -39,6 +40,9 @@ export interface HostOptions {
   /** The voter's ballots. Begun when a card is read, ended (all secrets dropped) when the
    * card leaves the reader. */
   voting?: VotingService;
+  /** Staff sign-in, polls, reconciliation, diagnostics (src/main/staff/kiosk-staff.ts). Its card
+   * router sees every card first: the voter session only hears of cards that are not staff. */
+  staff?: KioskStaff;
 }
 
 export interface Host {
@@ -59,11 +63,15 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   const { logger, devices, dock } = opts;
   logger.info(EVENTS.hostStart, { devDock: dock !== undefined });
 
+  const voterCards = opts.staff?.router.voterReader ?? devices.cardReader;
+  const voting = opts.voting;
   const session = createSessionService({
-    cardReader: devices.cardReader,
+    cardReader: voterCards,
     logger,
     clock: opts.clock,
     defaultLanguage: opts.defaultLanguage ?? 'be',
+    // Card read → voting.begin; card out or idle timeout → voting.end (docs/voting.md).
+    ...(voting !== undefined ? { voter: voterHooks(voting) } : {}),
   });
 
   const deviceView: DeviceView = { cardReader: 'ready', printer: 'ready' };
@@ -95,29 +103,20 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       }),
     'system.ping': (req) => ok({ nonce: req.nonce }),
     'session.get': () => ok(session.view()),
+    'session.touch': () => ok(session.touch()),
     'session.setLanguage': (req) => ok(session.setLanguage(req.language)),
   };
 
-  const voting = opts.voting;
-  let unsubVoting: () => void = () => undefined;
   if (voting !== undefined) {
-    Object.assign(handlers, votingHandlers(voting));
-    unsubVoting = devices.cardReader.onEvent((e) => {
-      switch (e.type) {
-        case 'read':
-          // A refusal (not on this kiosk's roll) is a value the voting view reports.
-          voting.begin(e.document, session.view().language);
-          return;
-        case 'removed':
-        case 'error':
-          voting.end();
-          return;
-        case 'present':
-          return;
-      }
-    });
+    // Every voting call is the voter doing something: it restarts the idle timer.
+    Object.assign(
+      handlers,
+      touching(votingHandlers(voting), () => session.touch()),
+    );
     voting.prefill();
   }
+
+  if (opts.staff !== undefined) Object.assign(handlers, opts.staff.handlers);
 
   if (dock !== undefined) {
     const audit = (action: string) => logger.info(EVENTS.devDockAction, { action });
@@ -197,10 +196,10 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       unsubSession();
       unsubCard();
       unsubPrinter();
-      unsubVoting();
       voting?.end();
       voting?.stop();
       session.stop();
+      opts.staff?.close();
       await srv.close();
       await devices.cardReader.stop();
       logger.info(EVENTS.hostStopped);

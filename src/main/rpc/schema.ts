@@ -2,6 +2,7 @@
 // schema. The host validates both directions; the renderer imports only types and schemas
 // from here (no Node), so the two sides cannot drift apart.
 import { z } from 'zod';
+import { STAFF_RPC, STAFF_RPC_ERROR_KINDS } from '../staff/rpc-schema.js';
 import { VOTING_RPC } from '../voting/rpc-schema.js';
 
 export const LANGUAGES = ['be', 'ru', 'en'] as const;
@@ -17,18 +18,37 @@ export const CardErrorReasonSchema = z.enum([
 
 /** What the renderer may know about the session. The greeting name is shown to the voter on
  * their own screen only; it never reaches the store or the logs. */
+/** Whether the person at the kiosk may vote here (src/main/voting). 'checking' while the roll
+ * lookup runs (one scrypt, ~0.1 s); a refusal comes with its way out (docs/voting.md). */
+export const EligibilityViewSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('checking') }),
+  z.object({ status: z.literal('eligible') }),
+  z.object({
+    status: z.literal('refused'),
+    reason: z.enum(['not-on-roll', 'document-expired', 'nothing-to-vote']),
+  }),
+]);
+export type EligibilityView = z.infer<typeof EligibilityViewSchema>;
+
+/** Epoch ms when an idle voter's session ends, while the warning shows; null otherwise. */
+const idle = { idleWarningUntil: z.number().nullable().optional() };
+
 export const SessionViewSchema = z.discriminatedUnion('state', [
-  z.object({ state: z.literal('attract'), language: LanguageSchema }),
-  z.object({ state: z.literal('reading'), language: LanguageSchema }),
+  z.object({ state: z.literal('attract'), language: LanguageSchema, ...idle }),
+  z.object({ state: z.literal('reading'), language: LanguageSchema, ...idle }),
   z.object({
     state: z.literal('welcome'),
     language: LanguageSchema,
     greetingName: z.string().max(80),
+    ...idle,
+    /** Present when the host has a voting service. */
+    eligibility: EligibilityViewSchema.optional(),
   }),
   z.object({
     state: z.literal('card-error'),
     language: LanguageSchema,
     reason: CardErrorReasonSchema,
+    ...idle,
   }),
 ]);
 export type SessionView = z.infer<typeof SessionViewSchema>;
@@ -85,6 +105,8 @@ export const RPC = {
     response: z.object({ nonce: z.string() }),
   },
   'session.get': { request: empty, response: SessionViewSchema },
+  /** The voter did something: restarts the idle timer and clears its warning. */
+  'session.touch': { request: empty, response: SessionViewSchema },
   'session.setLanguage': {
     request: z.object({ language: LanguageSchema }).strict(),
     response: SessionViewSchema,
@@ -111,6 +133,8 @@ export const RPC = {
   'dock.chain': { request: empty, response: ChainViewSchema },
   /** The voter's ballots (src/main/voting): present when the host has a voting service. */
   ...VOTING_RPC,
+  /** Staff sign-in, polls, reconciliation, diagnostics, provisioning (src/main/staff). */
+  ...STAFF_RPC,
 } as const;
 
 export type RpcMethod = keyof typeof RPC;
@@ -130,6 +154,7 @@ export const RpcErrorSchema = z.object({
     'card-present',
     'device',
     'internal',
+    ...STAFF_RPC_ERROR_KINDS,
   ]),
   message: z.string(),
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
