@@ -3,9 +3,14 @@
 # privileges: mmdebstrap in unshare mode (needs a subordinate uid range for the user, as
 # every Debian user created by adduser has) or in fakechroot mode.
 #
-#   images/build.sh OUT_DIR [--arch amd64|arm64] [--suite trixie] [--app-deb FILE | --no-app]
-#                           [--no-kernel] [--mode unshare|fakechroot] [--mirror URL]
-#                           [--root-password-hash HASH]
+#   images/build.sh OUT_DIR --authority-keys FILE [--arch amd64|arm64] [--suite trixie]
+#                           [--app-deb FILE | --no-app] [--no-kernel] [--mode unshare|fakechroot]
+#                           [--mirror URL] [--root-password-hash HASH]
+#
+# --authority-keys (required) names the election authority's Ed25519 PUBLIC keys, one per line
+# in hex; they are pinned in the image's /etc/veche-kiosk/host.json (images/host-config.sh),
+# and a kiosk accepts provisioning bundles signed by them only. A test image uses
+# images/authority/devnet.keys (the local devnet's authority, whose key anyone can derive).
 #
 # Output: OUT_DIR/veche-kiosk-rootfs-ARCH.tar (the root file system, to be written onto
 # the LABEL=veche-root partition, see docs/appliance.md) and OUT_DIR/manifest.txt (users,
@@ -28,6 +33,7 @@ kernel=yes
 mode=unshare
 mirror=http://deb.debian.org/debian
 root_hash=""
+authority_keys=""
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -39,14 +45,21 @@ while [ $# -gt 0 ]; do
     --mode) mode="$2"; shift 2 ;;
     --mirror) mirror="$2"; shift 2 ;;
     --root-password-hash) root_hash="$2"; shift 2 ;;
+    --authority-keys) authority_keys="$2"; shift 2 ;;
     -*) echo "build.sh: unknown option: $1" >&2; exit 2 ;;
     *) out="$1"; shift ;;
   esac
 done
 if [ -z "$out" ]; then
-  echo "usage: images/build.sh OUT_DIR [--arch ARCH] [--suite SUITE] [--app-deb FILE | --no-app] [--no-kernel] [--mode unshare|fakechroot] [--root-password-hash HASH]" >&2
+  echo "usage: images/build.sh OUT_DIR --authority-keys FILE [--arch ARCH] [--suite SUITE] [--app-deb FILE | --no-app] [--no-kernel] [--mode unshare|fakechroot] [--root-password-hash HASH]" >&2
   exit 2
 fi
+if [ -z "$authority_keys" ]; then
+  echo "build.sh: give --authority-keys FILE: the election authority's Ed25519 public keys (64 hex digits a line) that this image's kiosks trust; images/authority/devnet.keys for a test image only" >&2
+  exit 2
+fi
+# Checked before anything slow: a wrong keys file fails the build here, with the reason.
+sh "$here/host-config.sh" "$authority_keys" >/dev/null
 if [ -n "$app_deb" ] && [ ! -f "$app_deb" ]; then
   echo "build.sh: no such .deb: $app_deb" >&2
   exit 2
@@ -55,6 +68,7 @@ command -v mmdebstrap >/dev/null || { echo "build.sh: mmdebstrap is not installe
 
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
+sh "$here/host-config.sh" "$authority_keys" > "$out/host.json"
 
 # The offline package carries this machine's Node and native modules, so it can only be
 # built for this machine's architecture; another one needs a .deb built there.
@@ -77,7 +91,7 @@ fi
 
 # The hooks run with the new root file system as $1; the host side paths below are
 # passed through the environment so that no path needs quoting inside a hook string.
-export VECHE_IMAGES="$here" VECHE_APP_DEB="$app_deb" VECHE_ROOT_HASH="$root_hash"
+export VECHE_IMAGES="$here" VECHE_APP_DEB="$app_deb" VECHE_ROOT_HASH="$root_hash" VECHE_HOST_JSON="$out/host.json"
 
 set -- \
   --mode="$mode" \
@@ -87,7 +101,8 @@ set -- \
   --include="$packages" \
   --customize-hook='"$VECHE_IMAGES/install-appliance.sh" --root "$1" --from "$VECHE_IMAGES"' \
   --customize-hook='cp -R "$VECHE_IMAGES/rootfs/." "$1/"' \
-  --customize-hook='mkdir -p "$1/var/lib/veche-kiosk" "$1/opt" && echo veche-kiosk > "$1/etc/hostname"'
+  --customize-hook='mkdir -p "$1/var/lib/veche-kiosk" "$1/opt" "$1/media/veche-export" && echo veche-kiosk > "$1/etc/hostname"' \
+  --customize-hook='install -D -m 0644 "$VECHE_HOST_JSON" "$1/etc/veche-kiosk/host.json"'
 
 if [ -n "$app_deb" ]; then
   set -- "$@" \

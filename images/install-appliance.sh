@@ -28,6 +28,7 @@ place() { # place MODE SOURCE TARGET-DIR
 
 place 0644 systemd/veche-host.service /usr/lib/systemd/system
 place 0644 systemd/veche-ui.service /usr/lib/systemd/system
+place 0644 systemd/veche-kiosk-credential.service /usr/lib/systemd/system
 place 0644 udev/70-veche-kiosk.rules /usr/lib/udev/rules.d
 place 0644 sysusers.d/veche-kiosk.conf /usr/lib/sysusers.d
 place 0644 tmpfiles.d/veche-kiosk.conf /usr/lib/tmpfiles.d

@@ -18,6 +18,7 @@ export function hostArgs(argv: string[]) {
       transport: { type: 'string', default: 'pty' },
       'state-dir': { type: 'string' },
       'ready-file': { type: 'string' },
+      'export-dir': { type: 'string' },
       devices: { type: 'string' },
       'no-chain': { type: 'boolean', default: false },
     },

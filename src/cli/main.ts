@@ -12,6 +12,7 @@ commands:
   demo [--headless] [--port N] [--kiosk] [--no-chain]
                                            host + simulated devices + local devnet + the UI
   serve [--simulated] [--port N]           the host alone (for the Electron shell or systemd)
+        [--state-dir D [--export-dir F] [--ready-file R]]   the composed kiosk (docs/composition.md)
   simulate card-reader|printer --port P    a device simulator on a serial port or pty
   queue status  --kiosk-id K [--state-dir D | --db F] [--json]   ballots by state, per election
   audit verify  --kiosk-id K [--state-dir D | --db F] [--json]   audit log and confirmation chain

@@ -4,12 +4,13 @@
 // image test's simulated smoke run). The parent learns origin and token from the ready
 // message, or, with --ready-file, only from that file (the token must not reach the journal).
 // See docs/appliance.md §3–4 and docs/composition.md.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createHost } from '../main/host.js';
 import { join } from 'node:path';
 import type { HostDevices } from '../main/host.js';
-import { DEFAULT_HOST_CONFIG } from '../main/compose/config.js';
-import { trustFromConfig } from '../main/compose/trust.js';
+import { DEFAULT_HOST_CONFIG, readHostConfig } from '../main/compose/config.js';
+import { resolveExportDir } from '../main/compose/export-dir.js';
+import { trustFromHostConfig } from '../main/compose/trust.js';
 import { openConfiguredDevices } from '../main/compose/unavailable-devices.js';
 import { openRealDevices, openSimulatedDevices } from '../main/devices.js';
 import {
@@ -76,13 +77,20 @@ export async function runServe(argv: string[]): Promise<number> {
   }
   let kiosk: KioskComposition | undefined;
   if (stateDir !== undefined) {
+    const config = readHostConfig(process.env[HOST_CONFIG_ENV] ?? DEFAULT_HOST_CONFIG);
+    const exportDir = resolveExportDir({
+      flag: args['export-dir'],
+      config: config.ok ? config.value.exportDir : undefined,
+      exists: existsSync,
+    });
     try {
       kiosk = await composeKiosk({
         stateDir,
         devices: sim.devices,
         clock,
         logger,
-        trust: trustFromConfig(process.env[HOST_CONFIG_ENV] ?? DEFAULT_HOST_CONFIG, process.env),
+        trust: trustFromHostConfig(config, process.env),
+        ...(exportDir.dir !== undefined ? { exportDir: exportDir.dir } : {}),
       });
     } catch (e) {
       await sim.close();

@@ -4,7 +4,6 @@
 // verified chain view. Nothing here is demo-specific: trust comes only from the pinned
 // authority keys and the signed bundle. docs/composition.md explains the decisions.
 import { join } from 'node:path';
-import type { RollParams } from '../ballot/index.js';
 import { devnetTxOf } from '../cli/demo-tx.js';
 import type { NetNode } from '../net/node.js';
 import type { Clock, TimerHandle } from '../shared/clock.js';
@@ -59,9 +58,6 @@ export interface KioskCompositionOptions {
   readonly trust: KioskTrust;
   /** The removable drive's mount point for exports; none: export to folder is refused. */
   readonly exportDir?: string;
-  /** The unit roll's scrypt parameters. The bundle does not carry them (docs/composition.md),
-   * so `serve` has none and voting stays unavailable; a caller that knows them may pass them. */
-  readonly rollParams?: RollParams;
   readonly random?: () => number;
 }
 
@@ -70,8 +66,7 @@ export type Unavailable =
   | { readonly kind: 'not-provisioned' }
   | { readonly kind: 'provisioning-failed'; readonly reason: string }
   | { readonly kind: 'bundle-unusable'; readonly reason: string }
-  | { readonly kind: 'network-failed'; readonly reason: string }
-  | { readonly kind: 'roll-params-missing' };
+  | { readonly kind: 'network-failed'; readonly reason: string };
 
 export interface KioskComposition {
   readonly store: Store;
@@ -98,8 +93,6 @@ export function describeUnavailable(u: Unavailable): string {
       return `the bundle cannot configure the light node: ${u.reason}`;
     case 'network-failed':
       return `the light node could not start: ${u.reason}`;
-    case 'roll-params-missing':
-      return 'the roll parameters are not provisioned';
     default:
       return assertNever(u, 'unavailable');
   }
@@ -272,21 +265,18 @@ export async function composeKiosk(o: KioskCompositionOptions): Promise<KioskCom
   let voting: VotingService | undefined;
   const keys = provisioning.keys();
   if (chainRef !== null && p !== null && keys !== null) {
-    if (o.rollParams === undefined) {
-      votingState = { kind: 'roll-params-missing' };
-    } else {
-      voting = createVotingService({
-        chain: chainRef.verified.view,
-        roll: { secret: p.rollSecret, params: o.rollParams },
-        kioskId: p.bundle.unit.kioskId,
-        signer: keys.signer,
-        store,
-        printer: o.devices.printer,
-        canVote: (electionId) => staff.canVote(electionId),
-        clock: o.clock,
-      });
-      votingState = 'running';
-    }
+    // The roll's parameters are signed into the bundle (v2) with the sealed roll secret.
+    voting = createVotingService({
+      chain: chainRef.verified.view,
+      roll: { secret: p.rollSecret, params: { ...p.bundle.roll } },
+      kioskId: p.bundle.unit.kioskId,
+      signer: keys.signer,
+      store,
+      printer: o.devices.printer,
+      canVote: (electionId) => staff.canVote(electionId),
+      clock: o.clock,
+    });
+    votingState = 'running';
   }
   if (votingState !== 'running') {
     log.warn(EVENTS.composeVotingUnavailable, { reason: describeUnavailable(votingState) });
@@ -319,6 +309,7 @@ export async function composeKiosk(o: KioskCompositionOptions): Promise<KioskCom
     provisioning: provisioning.status().state,
     chain: chainState === 'running' ? 'running' : chainState.kind,
     voting: votingState === 'running' ? 'running' : votingState.kind,
+    exportFolder: o.exportDir !== undefined,
   });
 
   return {

@@ -21,6 +21,10 @@ const deviceFault = z.enum([
 const keyRole = z.enum(['kiosk-signing', 'libp2p', 'staff']);
 const fingerprint = z.string().regex(/^[0-9a-f]{16}$/);
 const staffAction = z.strictObject({ staffId: staffIdSchema, electionId: electionIdSchema });
+// The staff side's roles and action names (src/main/staff/permissions.ts), by shape: the
+// store does not depend on the host's modules.
+const staffRole = z.enum(['poll-staff', 'technician']);
+const staffActionName = z.string().regex(/^[a-z]{1,24}\.[a-z]{1,24}$/);
 
 export const AUDIT_DETAILS = {
   [EVENTS.storeOpen]: z.strictObject({ schemaVersion: countSchema }),
@@ -38,6 +42,12 @@ export const AUDIT_DETAILS = {
   [EVENTS.staffSignInFailed]: z.strictObject({ attempts: countSchema }),
   [EVENTS.staffSignOut]: z.strictObject({ staffId: staffIdSchema }),
   [EVENTS.staffLockout]: z.strictObject({ seconds: countSchema }),
+  /** A signed-in staff member asked for an action outside their role. */
+  [EVENTS.staffDenied]: z.strictObject({
+    staffId: staffIdSchema,
+    role: staffRole,
+    action: staffActionName,
+  }),
   [EVENTS.pollsOpen]: staffAction,
   [EVENTS.pollsPause]: staffAction,
   [EVENTS.pollsClose]: staffAction,
@@ -47,6 +57,8 @@ export const AUDIT_DETAILS = {
   [EVENTS.provisionFailed]: z.strictObject({
     step: z.enum(['identity', 'jurisdiction', 'bootstrap', 'checkpoint', 'devices']),
   }),
+  /** The record and keys are wiped; `forced`: undelivered ballots were abandoned. */
+  [EVENTS.provisionDecommission]: z.strictObject({ forced: z.boolean() }),
   [EVENTS.keyGenerated]: z.strictObject({ role: keyRole, fingerprint }),
   [EVENTS.keyWiped]: z.strictObject({ role: keyRole, fingerprint }),
   [EVENTS.deviceConnected]: z.strictObject({ device }),

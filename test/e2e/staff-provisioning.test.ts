@@ -242,6 +242,7 @@ describe('provisioning a fresh kiosk against the devnet', () => {
       checkpoint: net.checkpoint(1),
       roster: await demoStaffRoster({ card: TEST_COST, pin: TEST_COST }),
       rollSecret: new Uint8Array(randomBytes(32)),
+      roll: { rollId: 'e2e-roll-1', N: 1 << 10, r: 8, p: 1 },
     });
     const bundlePath = join(dir, 'bundle.cbor');
     writeFileSync(bundlePath, signBundle(bundle, authority));
@@ -350,6 +351,9 @@ describe('provisioning a fresh kiosk against the devnet', () => {
       EVENTS.provisionStart,
       EVENTS.provisionOk,
       EVENTS.staffSignIn,
+      // The poll staff's refused decommission, and the decommission itself.
+      EVENTS.staffDenied,
+      EVENTS.provisionDecommission,
     ]) {
       expect(events, ev).toContain(ev);
     }

@@ -1,11 +1,11 @@
 // The production composition (src/main/kiosk-composition.ts) on a blank state directory,
 // against the in-process devnet: the wizard answers over RPC, the authority's bundle is
 // imported, the composition asks for a restart, and the restarted kiosk, built from nothing
-// but its state directory, follows the bundle's validators to a verified height. With the
-// roll parameters given (the bundle does not carry them; docs/composition.md) a voter's
-// ballot cast over RPC reaches final.
+// but its state directory, follows the bundle's validators to a verified height; voting runs
+// from the bundle's roll secret and roll parameters (nothing supplied by the test), and a
+// voter's ballot cast over RPC reaches final.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,7 @@ import { createNetNode, type NetNode } from '../../src/net/node.js';
 import { ed25519SignerFromSeed, generateEd25519Seed } from '../../src/protocol/ed25519.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { silentLogger } from '../../src/shared/log.js';
+import { verifyExport } from '../../src/store/export.js';
 import { ALICE, fakeDevices } from '../support/fake-devices.js';
 import { staffDocument } from '../support/staff-kiosk.js';
 
@@ -73,14 +74,14 @@ function trust(): KioskTrust {
 }
 
 /** What `serve --state-dir` does at every start, with the test's devices. */
-async function start(rollParams?: RollParams): Promise<void> {
+async function start(): Promise<void> {
   kiosk = await composeKiosk({
     stateDir,
     devices: fake.devices,
     clock,
     logger: silentLogger,
     trust: trust(),
-    ...(rollParams !== undefined ? { rollParams } : {}),
+    exportDir: join(dir, 'usb'),
   });
   host = await createHost({
     clock,
@@ -110,6 +111,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(base, 'veche-serve-'));
   stateDir = join(dir, 'state');
   mkdirSync(stateDir, { recursive: true });
+  mkdirSync(join(dir, 'usb'));
   net = startDevnet({ dir: join(dir, 'devnet'), clock, blockMs: 400, logger: silentLogger });
   const world = demoWorld('serve', net.authority, Math.floor(clock.now() / 1000));
   const aliceEntry = deriveRollEntry(
@@ -202,6 +204,7 @@ describe('the composed kiosk from a blank state directory', () => {
       checkpoint: net.checkpoint(1),
       roster: await demoStaffRoster({ card: TEST_COST, pin: TEST_COST }),
       rollSecret,
+      roll: ROLL_PARAMS,
     });
     const restart = kiosk?.restart;
     const imported = await rpc('provisioning.importBundle', {
@@ -212,7 +215,7 @@ describe('the composed kiosk from a blank state directory', () => {
     await stop();
   }, 60_000);
 
-  it('after the restart, without roll parameters: syncs, voting unavailable with the reason', async () => {
+  it('after the restart: syncs, and voting runs from the bundle alone', async () => {
     await start();
     expect((await rpc('provisioning.status')).value).toMatchObject({
       state: 'provisioned',
@@ -220,15 +223,15 @@ describe('the composed kiosk from a blank state directory', () => {
       chainId: net.genesis.chainId,
     });
     expect(kiosk?.chain).toBe('running');
-    expect(kiosk?.votingState).toEqual({ kind: 'roll-params-missing' });
-    expect(kiosk?.voting).toBeUndefined();
-    // A signed-in technician sees why in diagnostics.
+    expect(kiosk?.votingState).toBe('running');
+    expect(kiosk?.voting).toBeDefined();
+    // A signed-in technician sees it in diagnostics.
     await card({ type: 'present' });
     await card({ type: 'read', document: staffDocument(DEMO_STAFF.tech) });
     expect((await rpc('staff.submitPin', { pin: DEMO_STAFF.tech.pin })).ok).toBe(true);
     expect((await rpc('diagnostics.get')).value?.['voting']).toEqual({
-      available: false,
-      reason: 'the roll parameters are not provisioned',
+      available: true,
+      reason: null,
     });
     await rpc('staff.signOut');
     await card({ type: 'removed' });
@@ -236,8 +239,8 @@ describe('the composed kiosk from a blank state directory', () => {
     await stop();
   }, 90_000);
 
-  it('with roll parameters: the polls open and a ballot cast over RPC reaches final', async () => {
-    await start(ROLL_PARAMS);
+  it('the polls open and a ballot cast over RPC reaches final', async () => {
+    await start();
     expect(kiosk?.votingState).toBe('running');
     // The bundle's poll staff opens the polls (the elections come from verified state).
     await card({ type: 'present' });
@@ -274,4 +277,21 @@ describe('the composed kiosk from a blank state directory', () => {
     expect(kiosk?.chainView().alarm).toBeNull();
     await card({ type: 'removed' });
   }, 150_000);
+
+  it('exports the signed reconciliation to the drive folder, verifiable by the kiosk key', async () => {
+    await card({ type: 'present' });
+    await card({ type: 'read', document: staffDocument(DEMO_STAFF.poll) });
+    expect((await rpc('staff.submitPin', { pin: DEMO_STAFF.poll.pin })).ok).toBe(true);
+    const r = await rpc('reports.exportToFolder', { electionId: ELECTION });
+    const files = (r.value as { files: string[] } | undefined)?.files ?? [];
+    expect(files.map((f) => f.slice(-4))).toEqual(['json', '.csv']);
+    expect(readdirSync(join(dir, 'usb')).sort()).toEqual([...files].sort());
+    const key = kiosk?.provisioning.keys()?.signingKey;
+    if (key === undefined) throw new Error('no kiosk key');
+    for (const f of files) {
+      expect(verifyExport(readFileSync(join(dir, 'usb', f), 'utf8'), key).ok).toBe(true);
+    }
+    await rpc('staff.signOut');
+    await card({ type: 'removed' });
+  }, 30_000);
 });

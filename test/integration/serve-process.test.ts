@@ -41,7 +41,7 @@ interface Running {
   stderr: string[];
 }
 
-async function serve(): Promise<Running> {
+async function serve(extra: readonly string[] = []): Promise<Running> {
   const child = spawn(
     process.execPath,
     [
@@ -56,6 +56,7 @@ async function serve(): Promise<Running> {
       'mock',
       '--ready-file',
       readyFile,
+      ...extra,
     ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -158,6 +159,7 @@ describe('serve --state-dir (the appliance host)', () => {
       checkpoint,
       roster: await demoStaffRoster({ card: TEST_COST, pin: TEST_COST }),
       rollSecret: new Uint8Array(32).fill(7),
+      roll: { rollId: 'proc-roll-1', N: 1 << 10, r: 8, p: 1 },
     });
     const exited = once(first.child, 'exit');
     const imported = await rpc(first, 'provisioning.importBundle', {
@@ -172,14 +174,17 @@ describe('serve --state-dir (the appliance host)', () => {
     expect(first.stdout.join('')).toBe('');
     expect(first.stderr.join('')).toContain('"event":"compose.restart"');
 
-    const second = await serve();
+    mkdirSync(join(dir, 'usb'));
+    const second = await serve(['--export-dir', join(dir, 'usb')]);
     expect((await rpc(second, 'provisioning.status')).value).toMatchObject({
       state: 'provisioned',
       kioskId: 'kiosk-proc-1',
       chainId,
     });
     const log = second.stderr.join('');
-    expect(log).toMatch(/"event":"compose\.ok".*"chain":"running","voting":"roll-params-missing"/);
+    expect(log).toMatch(
+      /"event":"compose\.ok".*"chain":"running","voting":"running","exportFolder":true/,
+    );
     second.child.kill('SIGTERM');
     const [code2] = (await once(second.child, 'exit')) as [number | null];
     expect(code2).toBe(0);

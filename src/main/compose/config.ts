@@ -16,6 +16,11 @@ export const HostConfigSchema = z.strictObject({
     .min(1)
     .max(8),
   sealer: z.enum(['systemd-creds', 'passphrase']),
+  /** Where exports to a removable drive go (absolute); default DEFAULT_EXPORT_DIR if present. */
+  exportDir: z
+    .string()
+    .regex(/^\/[\x21-\x7e]{0,254}$/)
+    .optional(),
 });
 export type HostConfig = z.infer<typeof HostConfigSchema>;
 

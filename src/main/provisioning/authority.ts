@@ -19,6 +19,7 @@ import {
   ProvisioningBundleSchema,
   type EnrollmentRequest,
   type ProvisioningBundle,
+  type RollParamsWire,
   type UnitParams,
   type ValidatorPeer,
 } from './schemas.js';
@@ -57,6 +58,8 @@ export function buildBundle(input: {
   checkpoint: Checkpoint;
   roster: Roster;
   rollSecret: Uint8Array;
+  /** The roll's scrypt parameters, as published with the roll. */
+  roll: RollParamsWire;
 }): ProvisioningBundle {
   const e = input.enrollment;
   return ProvisioningBundleSchema.parse({
@@ -73,5 +76,6 @@ export function buildBundle(input: {
       kioskSigningKey: e.signingKey,
       enrollmentNonce: e.nonce,
     }),
+    roll: input.roll,
   });
 }

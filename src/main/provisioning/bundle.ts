@@ -10,6 +10,7 @@ import { err, ok, type Result } from '../../shared/result.js';
 import type { KioskKeys } from '../keys/kiosk-key.js';
 import { openSealedBox } from './sealed-box.js';
 import {
+  BUNDLE_FORMAT_V1,
   ProvisioningBundleSchema,
   SIG_TAG,
   SIGNED_BUNDLE_FORMAT,
@@ -22,6 +23,9 @@ export type BundleError =
   | { readonly kind: 'untrusted-authority' }
   | { readonly kind: 'bad-signature' }
   | { readonly kind: 'invalid'; readonly fields: readonly string[] }
+  /** A correctly signed bundle of a format this kiosk no longer reads (v1 lacks the roll
+   * parameters, so a kiosk provisioned from it could never vote): the authority re-issues. */
+  | { readonly kind: 'unsupported-format'; readonly format: string }
   /** The bundle is for another kiosk key. */
   | { readonly kind: 'wrong-kiosk' }
   /** The bundle answers another (older) enrollment, or there is no enrollment pending. */
@@ -69,6 +73,8 @@ export function verifyBundle(
   }
   const inner = decodeCanonical(bytes);
   if (!inner.ok) return err({ kind: 'malformed', message: inner.error.kind });
+  const format = formatOf(inner.value);
+  if (format === BUNDLE_FORMAT_V1) return err({ kind: 'unsupported-format', format });
   const parsed = ProvisioningBundleSchema.safeParse(inner.value);
   if (!parsed.success) {
     return err({
@@ -96,4 +102,9 @@ export function verifyBundle(
   });
   if (!secret.ok) return err({ kind: 'roll-secret-unreadable' });
   return ok({ bundle, authorityKey, rollSecret: secret.value });
+}
+
+function formatOf(v: unknown): string | undefined {
+  if (typeof v !== 'object' || v === null || !('format' in v)) return undefined;
+  return typeof v.format === 'string' ? v.format : undefined;
 }

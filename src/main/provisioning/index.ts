@@ -17,6 +17,7 @@ export { buildBundle, buildRoster, type RosterInput } from './authority.js';
 export type {
   EnrollmentRequest,
   ProvisioningBundle,
+  RollParamsWire,
   UnitParams,
   ValidatorPeer,
 } from './schemas.js';

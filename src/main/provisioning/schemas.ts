@@ -10,7 +10,9 @@ import { SealedBoxSchema } from './sealed-box.js';
 
 export const ENROLLMENT_FORMAT = 'veche/enrollment/v1';
 export const SIGNED_ENROLLMENT_FORMAT = 'veche/signed-enrollment/v1';
-export const BUNDLE_FORMAT = 'veche/provisioning-bundle/v1';
+/** v2 added `roll` (the roll's scrypt parameters); v1 bundles are refused (docs/staff.md). */
+export const BUNDLE_FORMAT = 'veche/provisioning-bundle/v2';
+export const BUNDLE_FORMAT_V1 = 'veche/provisioning-bundle/v1';
 export const SIGNED_BUNDLE_FORMAT = 'veche/signed-provisioning-bundle/v1';
 export const RECORD_FORMAT = 'veche/provisioning-record/v1';
 
@@ -62,6 +64,27 @@ export const UnitParamsSchema = z.strictObject({
 });
 export type UnitParams = z.infer<typeof UnitParamsSchema>;
 
+/** Bounds on the roll's scrypt cost: below 2^10 a guess is too cheap; above 256 MiB of scrypt
+ * memory (128·N·r) a kiosk could not derive a voter's key within a session. */
+export const ROLL_SCRYPT_MAX_MEM = 256 * 1024 * 1024;
+export const RollParamsSchema = z
+  .strictObject({
+    /** The scrypt salt; names the published roll (docs/protocol.md §10). */
+    rollId: IdSchema,
+    N: z
+      .int()
+      .min(1 << 10)
+      .max(1 << 20)
+      .refine((n) => (n & (n - 1)) === 0, 'N must be a power of two'),
+    r: z.int().min(1).max(32),
+    p: z.int().min(1).max(16),
+  })
+  .refine((x) => 128 * x.N * x.r <= ROLL_SCRYPT_MAX_MEM, {
+    path: ['N'],
+    message: 'the scrypt memory (128·N·r) exceeds 256 MiB',
+  });
+export type RollParamsWire = z.infer<typeof RollParamsSchema>;
+
 export const ProvisioningBundleSchema = z
   .strictObject({
     format: z.literal(BUNDLE_FORMAT),
@@ -77,6 +100,8 @@ export const ProvisioningBundleSchema = z
     checkpoint: CheckpointSchema,
     roster: RosterSchema,
     rollSecret: SealedBoxSchema,
+    /** Public (the roll is published with them); signed with the rest of the bundle. */
+    roll: RollParamsSchema,
   })
   .refine((b) => b.checkpoint.chainId === b.chainId, {
     path: ['checkpoint', 'chainId'],

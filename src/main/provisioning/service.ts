@@ -131,7 +131,8 @@ function failedStep(
   const first = e.fields[0] ?? '';
   if (first.startsWith('checkpoint')) return 'checkpoint';
   if (first.startsWith('validators')) return 'bootstrap';
-  if (first.startsWith('unit')) return 'jurisdiction';
+  if (first.startsWith('unit') || first === 'roll' || first.startsWith('roll.'))
+    return 'jurisdiction';
   return 'identity';
 }
 
@@ -318,6 +319,7 @@ export function createProvisioningService(deps: ProvisioningDeps): ProvisioningS
       current = null;
       pending = null;
       keys = null;
+      audit(EVENTS.provisionDecommission, { forced: opts.force === true });
       if (fingerprint !== null && k.value.existed) {
         audit(EVENTS.keyWiped, { role: 'kiosk-signing', fingerprint });
       }

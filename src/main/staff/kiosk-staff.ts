@@ -162,6 +162,8 @@ function provisioningError(e: ProvisioningError): RpcError {
     case 'wrong-kiosk':
     case 'roll-secret-unreadable':
       return rpcError('bad-bundle', `the bundle was refused: ${e.kind}`);
+    case 'unsupported-format':
+      return rpcError('bad-bundle', `the bundle format ${e.format.slice(0, 64)} is not accepted`);
     case 'stale-nonce':
       return rpcError('stale-nonce', 'the bundle does not answer the pending enrollment');
     case 'enrollment-expired':

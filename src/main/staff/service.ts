@@ -254,7 +254,9 @@ export function createStaffService(deps: StaffServiceDeps): StaffService {
       if (state.kind !== 'signed-in') return err({ kind: 'not-signed-in' });
       const { staffId, role } = state.entry;
       if (!can(role, action)) {
-        // Not an audit event in the store's catalogue yet (proposed: staff.denied).
+        // Refused either way; an unrecorded refusal is only logged louder.
+        const a = deps.audit.append(EVENTS.staffDenied, { staffId, role, action });
+        if (!a.ok) log.error(EVENTS.staffDenied, { audit: a.error.kind });
         log.warn(EVENTS.staffDenied, { role, action });
         return err({ kind: 'forbidden', role, action });
       }

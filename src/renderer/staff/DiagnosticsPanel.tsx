@@ -108,6 +108,16 @@ export function DiagnosticsPanel({ t }: { t: StaffT }) {
               </strong>
             ) : null}
           </dd>
+          {d.voting !== undefined ? (
+            <>
+              <dt>{t('diag.voting')}</dt>
+              <dd data-testid="diag-voting">
+                {d.voting.available
+                  ? t('diag.votingOn')
+                  : t('diag.votingOff', { reason: d.voting.reason ?? '—' })}
+              </dd>
+            </>
+          ) : null}
           <dt>{t('diag.disk')}</dt>
           <dd>
             {d.disk === null

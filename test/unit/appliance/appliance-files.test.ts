@@ -2,10 +2,27 @@
 // users, a watched and hardened host, a screen that can reach only the host, devices that
 // only the host may open, a read-only root. The tools' own checks (syntax, loading) are in
 // check-appliance.test.ts; these read the files' meaning.
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { authoritySigner } from '../../../src/devnet/keys.js';
+import { DEFAULT_SEED } from '../../../src/devnet/genesis.js';
+import { HostConfigSchema } from '../../../src/main/compose/config.js';
+import { DEFAULT_EXPORT_DIR } from '../../../src/main/compose/export-dir.js';
+import { PASSPHRASE_CREDENTIAL } from '../../../src/main/compose/trust.js';
 import { readUnit, value, values } from './unit-file.js';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
@@ -59,13 +76,143 @@ describe('veche-host.service', () => {
       UMask: '0077',
     };
     for (const [k, v] of Object.entries(expected)) expect(value(host, 'Service', k), k).toBe(v);
+    // '-': the export drive's mount point may be absent (a plain Debian machine).
     expect(values(host, 'Service', 'ReadWritePaths').join(' ').split(' ').sort()).toEqual([
+      `-${DEFAULT_EXPORT_DIR}`,
       '/run/veche-kiosk',
       '/var/lib/veche-kiosk',
     ]);
     expect(flag(value(host, 'Service', 'ExecStart') ?? '', '--state-dir')).toBe(
       '/var/lib/veche-kiosk',
     );
+  });
+});
+
+describe('the kiosk key passphrase credential', () => {
+  const cred = readUnit(path.join(images, 'systemd/veche-kiosk-credential.service'));
+
+  it('reaches the host under the name the host reads, after the unit that makes it', () => {
+    expect(values(host, 'Service', 'LoadCredentialEncrypted')).toEqual([PASSPHRASE_CREDENTIAL]);
+    expect(value(host, 'Unit', 'Wants')).toContain('veche-kiosk-credential.service');
+    expect(value(host, 'Unit', 'After')).toContain('veche-kiosk-credential.service');
+    expect(value(cred, 'Service', 'Environment')).toContain(`NAME=${PASSPHRASE_CREDENTIAL}`);
+    expect(value(cred, 'Service', 'Type')).toBe('oneshot');
+    expect(value(cred, 'Service', 'User')).toBeUndefined();
+  });
+
+  // The unit's script, run outside systemd: `$$`/`%%` unescaped, its paths in a temp dir.
+  const script = (value(cred, 'Service', 'ExecStart') ?? '')
+    .replace(/^\/bin\/sh -euc '/, '')
+    .replace(/'$/, '')
+    .replaceAll('$$', '$')
+    .replaceAll('%%', '%');
+  const run = (dir: string) =>
+    spawnSync('sh', ['-euc', script], {
+      encoding: 'utf8',
+      env: {
+        PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+        STORE: path.join(dir, 'state/.credstore'),
+        RUN: path.join(dir, 'run'),
+        TPM: path.join(dir, 'no-tpm'),
+        NAME: PASSPHRASE_CREDENTIAL,
+      },
+    });
+
+  it('makes one random passphrase for the machine and puts it in /run/credstore, owner-only', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'veche-cred-'));
+    try {
+      mkdirSync(path.join(dir, 'state'));
+      const first = run(dir);
+      expect(first.status, first.stderr).toBe(0);
+      const runFile = path.join(dir, 'run/credstore', PASSPHRASE_CREDENTIAL);
+      const passphrase = readFileSync(runFile, 'utf8');
+      expect(passphrase).toMatch(/^[A-Za-z0-9+/]{43}=\n$/);
+      expect(statSync(runFile).mode & 0o777).toBe(0o400);
+      expect(statSync(path.join(dir, 'run/credstore')).mode & 0o777).toBe(0o700);
+      expect(statSync(path.join(dir, 'state/.credstore')).mode & 0o777).toBe(0o700);
+      // The next boot: /run is empty again, the passphrase is the same one.
+      rmSync(path.join(dir, 'run'), { recursive: true, force: true });
+      expect(run(dir).status).toBe(0);
+      expect(readFileSync(runFile, 'utf8')).toBe(passphrase);
+      // Another machine gets another passphrase.
+      const other = mkdtempSync(path.join(tmpdir(), 'veche-cred-'));
+      mkdirSync(path.join(other, 'state'));
+      expect(run(other).status).toBe(0);
+      expect(
+        readFileSync(path.join(other, 'run/credstore', PASSPHRASE_CREDENTIAL), 'utf8'),
+      ).not.toBe(passphrase);
+      rmSync(other, { recursive: true, force: true });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('refuses a store directory someone else made', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'veche-cred-'));
+    try {
+      mkdirSync(path.join(dir, 'state/.credstore'), { recursive: true });
+      chownSync(path.join(dir, 'state/.credstore'), 1, 1);
+      const r = run(dir);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain('is not ours');
+      expect(existsSync(path.join(dir, 'run/credstore'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the pinned host configuration', () => {
+  const hostConfig = (keysFile: string) =>
+    spawnSync('sh', [path.join(images, 'host-config.sh'), keysFile], { encoding: 'utf8' });
+
+  it('the test image pins the devnet authority, in the format serve reads', () => {
+    const r = hostConfig(path.join(images, 'authority/devnet.keys'));
+    expect(r.status, r.stderr).toBe(0);
+    const config = HostConfigSchema.parse(JSON.parse(r.stdout));
+    const devnet = Buffer.from(authoritySigner(DEFAULT_SEED).publicKey).toString('hex');
+    expect(config).toEqual({
+      format: 'veche/host-config/v1',
+      authorityKeys: [devnet],
+      sealer: 'passphrase',
+    });
+  });
+
+  it('refuses a keys file without keys or with anything but public keys', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'veche-keys-'));
+    try {
+      const cases: Array<[string, RegExp]> = [
+        ['# only a comment\n', /holds no authority key/],
+        [`${'ab'.repeat(32)}\nnot-a-key\n`, /64 lower-case hex digits/],
+        [`${'AB'.repeat(32)}\n`, /64 lower-case hex digits/],
+        [`${Array.from({ length: 9 }, (_, i) => String(i).repeat(64)).join('\n')}\n`, /at most 8/],
+      ];
+      for (const [text, why] of cases) {
+        const f = path.join(dir, 'keys');
+        writeFileSync(f, text);
+        const r = hostConfig(f);
+        expect(r.status, text).toBe(2);
+        expect(r.stderr).toMatch(why);
+        expect(r.stdout).toBe('');
+      }
+      expect(hostConfig(path.join(dir, 'missing')).status).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the image recipe refuses to build without authority keys, before anything slow', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'veche-build-'));
+    try {
+      const r = spawnSync('sh', [path.join(images, 'build.sh'), out, '--no-app'], {
+        encoding: 'utf8',
+      });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/give --authority-keys FILE/);
+      expect(readdirSync(out)).toEqual([]);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
 

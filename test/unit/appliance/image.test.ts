@@ -24,6 +24,8 @@ import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const enabled = process.env['VECHE_IMAGE_TEST'] === '1';
+/** images/authority/devnet.keys; appliance-files.test.ts checks it is the devnet's. */
+const DEVNET_AUTHORITY = '5193f9c2fa215bb7acc4ee53256b0c16518b7822ad483c483155773f54b0eb83';
 const appDeb = process.env['VECHE_APP_DEB'];
 const repo = path.resolve(import.meta.dirname, '../../..');
 const arch = enabled
@@ -42,7 +44,14 @@ describe.skipIf(!enabled)('appliance image (VECHE_IMAGE_TEST=1)', () => {
 
   beforeAll(() => {
     out = mkdtempSync(path.join(tmpdir(), 'veche-image-'));
-    const args = [path.join(repo, 'images/build.sh'), out, '--arch', arch];
+    const args = [
+      path.join(repo, 'images/build.sh'),
+      out,
+      '--arch',
+      arch,
+      '--authority-keys',
+      path.join(repo, 'images/authority/devnet.keys'),
+    ];
     if (appDeb !== undefined && appDeb !== '') args.push('--app-deb', appDeb);
     const started = Date.now();
     const r = spawnSync('sh', args, {
@@ -85,6 +94,18 @@ describe.skipIf(!enabled)('appliance image (VECHE_IMAGE_TEST=1)', () => {
     expect(units).toContain('./etc/systemd/system/multi-user.target.wants/veche-host.service');
     expect(units).toContain('./etc/systemd/system/graphical.target.wants/veche-ui.service');
     expect(entries.has('./etc/systemd/system/default.target')).toBe(true);
+    // Pulled in by the host unit (Wants=), not enabled on its own.
+    expect(entries.has('./usr/lib/systemd/system/veche-kiosk-credential.service')).toBe(true);
+  });
+
+  it('pins the authority keys it was built with, and has the export mount point', () => {
+    const config = JSON.parse(fromTar('./etc/veche-kiosk/host.json')) as Record<string, unknown>;
+    expect(config).toEqual({
+      format: 'veche/host-config/v1',
+      authorityKeys: [DEVNET_AUTHORITY],
+      sealer: 'passphrase',
+    });
+    expect(entries.has('./media/veche-export/')).toBe(true);
   });
 
   it('has the udev rules, the journald limits and a read-only root', () => {
@@ -216,7 +237,15 @@ describe.skipIf(!enabled)('appliance image (VECHE_IMAGE_TEST=1)', () => {
       );
       const verify = spawnSync(
         'chroot',
-        [root, 'systemd-analyze', 'verify', '--man=no', 'veche-host.service', 'veche-ui.service'],
+        [
+          root,
+          'systemd-analyze',
+          'verify',
+          '--man=no',
+          'veche-host.service',
+          'veche-ui.service',
+          'veche-kiosk-credential.service',
+        ],
         {
           encoding: 'utf8',
         },

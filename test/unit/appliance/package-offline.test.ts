@@ -169,6 +169,7 @@ describe('the offline package plan', () => {
     expect(placed.map((f) => f.to).sort()).toEqual([
       'etc/pam.d/veche-ui',
       'usr/lib/systemd/system/veche-host.service',
+      'usr/lib/systemd/system/veche-kiosk-credential.service',
       'usr/lib/systemd/system/veche-ui.service',
       'usr/lib/sysusers.d/veche-kiosk.conf',
       'usr/lib/tmpfiles.d/veche-kiosk.conf',

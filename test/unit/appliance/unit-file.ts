@@ -1,13 +1,34 @@
 // A small reader for systemd unit files, enough for tests to ask "what does this unit set":
-// sections, keys (repeatable), comments and blank lines skipped.
+// sections, keys (repeatable), comments and blank lines skipped, and a line ending in a
+// backslash continued on the next (systemd joins them with a space).
 import { readFileSync } from 'node:fs';
 
 export type Unit = Map<string, Array<[string, string]>>;
 
+function joinContinued(text: string): string[] {
+  const out: string[] = [];
+  let pending: string | null = null;
+  for (const raw of text.split('\n')) {
+    // Comments are never continued; inside a continued value systemd skips them.
+    if (/^\s*[#;]/.test(raw)) {
+      if (pending === null) out.push(raw);
+      continue;
+    }
+    const line: string = pending === null ? raw : `${pending} ${raw.trim()}`;
+    if (line.endsWith('\\')) pending = line.slice(0, -1).trimEnd();
+    else {
+      pending = null;
+      out.push(line);
+    }
+  }
+  if (pending !== null) out.push(pending);
+  return out;
+}
+
 export function readUnit(path: string): Unit {
   const unit: Unit = new Map();
   let section = '';
-  for (const raw of readFileSync(path, 'utf8').split('\n')) {
+  for (const raw of joinContinued(readFileSync(path, 'utf8'))) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
     const header = /^\[(.+)\]$/.exec(line);

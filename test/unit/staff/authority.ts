@@ -10,8 +10,12 @@ import {
 } from '../../../src/main/provisioning/authority.js';
 import { signBundle } from '../../../src/main/provisioning/bundle.js';
 import { parseEnrollment } from '../../../src/main/provisioning/enrollment.js';
+import { encodeCanonical, type Canonical } from '../../../src/protocol/encoding.js';
+import { taggedHash } from '../../../src/protocol/hash.js';
+import { SIG_TAG, SIGNED_BUNDLE_FORMAT } from '../../../src/main/provisioning/schemas.js';
 import type {
   ProvisioningBundle,
+  RollParamsWire,
   UnitParams,
   ValidatorPeer,
 } from '../../../src/main/provisioning/schemas.js';
@@ -41,6 +45,9 @@ export const UNIT: UnitParams = {
 };
 
 export const CHAIN_ID = 'veche-devnet';
+
+/** Low cost so tests stay fast; still within the bundle's bounds. */
+export const ROLL: RollParamsWire = { rollId: 'test-roll-1', N: 1 << 10, r: 8, p: 1 };
 
 export function testCheckpoint(chainId = CHAIN_ID): Checkpoint {
   return {
@@ -73,6 +80,8 @@ export interface TestAuthority {
       edit?: (b: ProvisioningBundle) => ProvisioningBundle;
     },
   ): Promise<Uint8Array>;
+  /** Signs any value as a bundle, bypassing the schema (to build legacy or invalid ones). */
+  signRaw(bundle: Canonical): Uint8Array;
 }
 
 export function makeAuthority(): TestAuthority {
@@ -97,8 +106,18 @@ export function makeAuthority(): TestAuthority {
         checkpoint: testCheckpoint(),
         roster,
         rollSecret,
+        roll: ROLL,
       });
       return signBundle(opts.edit ? opts.edit(bundle) : bundle, signer);
+    },
+    signRaw(bundle) {
+      const bytes = encodeCanonical(bundle);
+      return encodeCanonical({
+        format: SIGNED_BUNDLE_FORMAT,
+        bundle: bytes,
+        authorityKey: signer.publicKey,
+        signature: signer.sign(taggedHash(SIG_TAG.bundle, bytes)),
+      });
     },
   };
 }

@@ -8,7 +8,7 @@ import { parseEnrollment, QR_PREFIX } from '../../../src/main/provisioning/enrol
 import { ProvisioningBundleSchema } from '../../../src/main/provisioning/schemas.js';
 import { EVENTS } from '../../../src/shared/events.js';
 import { BallotFactory } from '../store/fixtures.js';
-import { makeAuthority, STAFF, UNIT } from './authority.js';
+import { makeAuthority, ROLL, STAFF, UNIT } from './authority.js';
 import { makeKiosk, read, tempDir, type TestKiosk } from './fixtures.js';
 
 const kiosks: TestKiosk[] = [];
@@ -77,6 +77,7 @@ describe('bundle import', () => {
       reenrolling: false,
     });
     expect(k.provisioning.provisioned()?.rollSecret).toEqual(k.authority.rollSecret);
+    expect(k.provisioning.provisioned()?.bundle.roll).toEqual(ROLL);
     expect(statSync(join(k.stateDir, 'provisioning.cbor')).mode & 0o777).toBe(0o600);
     expect(existsSync(join(k.stateDir, 'enrollment.cbor'))).toBe(false);
     // The roll secret is on disk only sealed.
@@ -91,6 +92,55 @@ describe('bundle import', () => {
     kiosks.push(again);
     expect(again.provisioning.status().state).toBe('provisioned');
     expect(again.provisioning.provisioned()?.rollSecret).toEqual(k.authority.rollSecret);
+    expect(again.provisioning.provisioned()?.bundle.roll).toEqual(ROLL);
+  });
+
+  it('refuses a correctly signed v1 bundle (no roll parameters) by its format', async () => {
+    const k = await kiosk();
+    const e = await enroll(k);
+    const v2 = decodeCanonical(await k.authority.provision(e.file));
+    if (!v2.ok) throw new Error('decode');
+    const inner = decodeCanonical((v2.value as { bundle: Uint8Array }).bundle);
+    if (!inner.ok) throw new Error('decode');
+    const { roll: _roll, ...rest } = ProvisioningBundleSchema.parse(inner.value);
+    const v1 = k.authority.signRaw({ ...rest, format: 'veche/provisioning-bundle/v1' } as never);
+    expect(await k.provisioning.importBundle(v1)).toEqual({
+      ok: false,
+      error: { kind: 'unsupported-format', format: 'veche/provisioning-bundle/v1' },
+    });
+    expect(k.provisioning.status().state).toBe('enrolling');
+    // The same content as v2 without `roll` is simply invalid, naming the missing field.
+    const noRoll = k.authority.signRaw({ ...rest } as never);
+    expect(await k.provisioning.importBundle(noRoll)).toEqual({
+      ok: false,
+      error: { kind: 'invalid', fields: ['roll'] },
+    });
+  });
+
+  it('refuses roll parameters outside the bounds (cheap or unaffordable scrypt)', async () => {
+    const k = await kiosk();
+    const e = await enroll(k);
+    const bad = [
+      { ...ROLL, N: 1000 },
+      { ...ROLL, N: 1 << 9 },
+      { ...ROLL, N: 1 << 20, r: 8 },
+      { ...ROLL, rollId: 'has space' },
+    ];
+    for (const roll of bad) {
+      const v2 = decodeCanonical(await k.authority.provision(e.file));
+      if (!v2.ok) throw new Error('decode');
+      const inner = decodeCanonical((v2.value as { bundle: Uint8Array }).bundle);
+      if (!inner.ok) throw new Error('decode');
+      const b = ProvisioningBundleSchema.parse(inner.value);
+      const r = await k.provisioning.importBundle(k.authority.signRaw({ ...b, roll } as never));
+      expect(r.ok === false && r.error.kind === 'invalid' && r.error.fields[0]).toMatch(/^roll\./);
+    }
+    expect(
+      k.store.audit
+        .entries(0, 100)
+        .filter((x) => x.event === EVENTS.provisionFailed)
+        .map((x) => x.detail),
+    ).toEqual(bad.map(() => ({ step: 'jurisdiction' })));
   });
 
   it('refuses another authority, another kiosk, a stale nonce and tampering', async () => {
@@ -221,6 +271,13 @@ describe('re-provisioning and decommissioning', () => {
       ok: false,
       error: { kind: 'forbidden', role: 'poll-staff' },
     });
+    const denied = k.store.audit.entries(0, 100).at(-1);
+    expect(denied?.event).toBe(EVENTS.staffDenied);
+    expect(denied?.detail).toEqual({
+      staffId: STAFF.poll.staffId,
+      role: 'poll-staff',
+      action: 'provision.enroll',
+    });
     await k.staff.handleCard({ type: 'removed' });
     await k.staff.handleCard(read(STAFF.tech.card));
     expect((await k.staff.submitPin(STAFF.tech.pin)).ok).toBe(true);
@@ -268,9 +325,12 @@ describe('re-provisioning and decommissioning', () => {
     for (const f of ['kiosk-key.cbor', 'provisioning.cbor', 'enrollment.cbor']) {
       expect(existsSync(join(k.stateDir, f))).toBe(false);
     }
-    const last = k.store.audit.entries(0, 100).at(-1);
-    expect(last?.event).toBe(EVENTS.keyWiped);
-    expect(last?.detail).toEqual({ role: 'kiosk-signing', fingerprint: fp });
+    const tail = k.store.audit.entries(0, 100).slice(-2);
+    expect(tail.map((x) => [x.event, x.detail])).toEqual([
+      [EVENTS.provisionDecommission, { forced: false }],
+      [EVENTS.keyWiped, { role: 'kiosk-signing', fingerprint: fp }],
+    ]);
+    expect(k.store.audit.verify()).toMatchObject({ ok: true });
     // No roster any more: the card is no longer a staff card.
     expect(await k.staff.handleCard(read(STAFF.tech.card))).toBe('not-staff');
   });
