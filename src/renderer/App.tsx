@@ -9,6 +9,8 @@ import { Screen } from './screens/Screen.js';
 import { SettingsButton } from './ui/SettingsButton.js';
 import { SettingsPanel } from './ui/SettingsPanel.js';
 import { SkipLink } from './ui/SkipLink.js';
+import { StaffApp } from './staff/StaffApp.js';
+import { useStaffMode } from './staff/useStaffMode.js';
 
 // Compiled out of production builds (vite define), so the bundle a kiosk ships has no dock.
 const DevDock = __DEV_DOCK__ ? lazy(() => import('./devdock/DevDock.js')) : null;
@@ -20,6 +22,7 @@ export function App() {
   const [devices, setDevices] = useState<DeviceView | null>(null);
   const [connection, setConnection] = useState<Connection>('starting');
   const [devDock, setDevDock] = useState(false);
+  const staffMode = useStaffMode();
 
   useEffect(() => {
     let alive = true;
@@ -104,6 +107,8 @@ export function App() {
             <section className="screen" aria-busy="true">
               <h1>{t('connection.starting')}</h1>
             </section>
+          ) : staffMode.active ? (
+            <StaffApp mode={staffMode} language={language} />
           ) : (
             <Screen session={session} t={t} />
           )}

@@ -1,4 +1,5 @@
 import type { Catalogue } from './en.js';
+import { voteBe } from './vote-be.js';
 
 export const be: Catalogue = {
   app: { title: 'Галасавальны кіёск' },
@@ -68,4 +69,5 @@ export const be: Catalogue = {
     done: 'Гатова',
     speech: { selected: 'выбрана', expanded: 'адкрыта', collapsed: 'закрыта' },
   },
+  vote: voteBe,
 };

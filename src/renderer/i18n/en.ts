@@ -1,3 +1,5 @@
+import { voteEn } from './vote-en.js';
+
 // The reference catalogue: be.ts and ru.ts must have exactly these keys (type-checked, and a
 // test compares the three at run time too).
 export const en = {
@@ -62,6 +64,7 @@ export const en = {
     done: 'Done',
     speech: { selected: 'selected', expanded: 'open', collapsed: 'closed' },
   },
+  vote: voteEn,
 };
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };

@@ -1,4 +1,5 @@
 import type { Catalogue } from './en.js';
+import { voteRu } from './vote-ru.js';
 
 export const ru: Catalogue = {
   app: { title: 'Избирательный киоск' },
@@ -68,4 +69,5 @@ export const ru: Catalogue = {
     done: 'Готово',
     speech: { selected: 'выбрано', expanded: 'открыто', collapsed: 'закрыто' },
   },
+  vote: voteRu,
 };
