@@ -14,6 +14,8 @@ commands:
   serve [--simulated] [--port N]           the host alone (for the Electron shell or systemd)
         [--state-dir D [--export-dir F] [--ready-file R]]   the composed kiosk (docs/composition.md)
   simulate card-reader|printer --port P    a device simulator on a serial port or pty
+  devnet [--validators 4] [--scenario demo|empty] [--dir D] [--base-port P] [--block-ms MS]
+                                           the local validator network (docs/devnet.md)
   queue status  --kiosk-id K [--state-dir D | --db F] [--json]   ballots by state, per election
   audit verify  --kiosk-id K [--state-dir D | --db F] [--json]   audit log and confirmation chain
   reconcile     --kiosk-id K [--election E] [--state-dir D | --db F] [--json]
@@ -21,6 +23,8 @@ commands:
                                            signed JSON + CSV per election to a folder
   export        --verify FILE [--public-key HEX]   check an export's signature
   diagnose      [--kiosk-id K] [--state-dir D] [--json]   clock, disk, key, store, audit log
+  provision     enroll --unit U --place P [--out FILE] | import BUNDLE | status [--json]
+                | decommission --export-dir E [--force]   [--state-dir D]   docs/staff.md
   verify-receipt <receipt | ballot id> --kiosk-id K [--state-dir D | --db F] [--json]
                                            the receipt's code, validator receipt and delivery state
 `;
@@ -36,6 +40,10 @@ async function main(argv: string[]): Promise<number> {
       const { runSimulator } = await import('./simulate.js');
       return runSimulator(rest);
     }
+    case 'devnet': {
+      const { runDevnet } = await import('./devnet-command.js');
+      return runDevnet(rest);
+    }
     case 'queue':
       if (rest[0] !== 'status') break;
       return runQueueStatus(rest.slice(1));
@@ -48,6 +56,10 @@ async function main(argv: string[]): Promise<number> {
       return runExport(rest);
     case 'diagnose':
       return runDiagnose(rest);
+    case 'provision': {
+      const { runProvision } = await import('./provision-command.js');
+      return runProvision(rest);
+    }
     case 'verify-receipt': {
       const { runVerifyReceipt } = await import('./verify-receipt.js');
       return runVerifyReceipt(rest);
