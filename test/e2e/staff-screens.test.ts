@@ -2,23 +2,42 @@
 // pad instead of a voter session; wrong PINs lock out with growing waits (the host's injected
 // clock is advanced, not waited for); poll staff open, pause, resume and close the polls with
 // printed reports; reconciliation shows a rejected duplicate and a still-queued ballot, each
-// explained; the export verifies; a technician sees diagnostics; axe finds nothing serious;
+// explained — both real: the kiosk syncs with an in-process devnet over libp2p, which refuses
+// the second ballot of a voter who had already voted at another kiosk, and the last ballot
+// stays queued because the kiosk is cut off from its validators; the export verifies; a technician sees diagnostics; axe finds nothing serious;
 // and the audit log of the whole run verifies and names every staff action.
 import { AxeBuilder } from '@axe-core/playwright';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  encodeSignedEnvelope,
+  nextChainLink,
+  prepareBallot,
+  sealBallot,
+} from '../../src/ballot/index.js';
+import { devnetTxOf } from '../../src/cli/demo-tx.js';
+import type { DemoElection } from '../../src/devnet/world.js';
 import { DEMO_STAFF } from '../../src/main/staff/demo-staff.js';
+import type { NetNode } from '../../src/net/node.js';
+import { taggedHash, toHex } from '../../src/protocol/hash.js';
 import { EVENTS } from '../../src/shared/events.js';
 import { verifyExport } from '../../src/store/export.js';
+import type { Store } from '../../src/store/index.js';
+import { createSyncNode, createSyncService, type SyncService } from '../../src/sync/index.js';
+import { seededRandom, startWorld, type World } from '../integration/sync/kiosk-net.js';
 import { launchChromium, SCREENSHOT_DIR } from '../support/browser.js';
-import { ELECTIONS, startStaffKiosk, type StaffTestKiosk } from '../support/staff-kiosk.js';
-import { BallotFactory } from '../unit/store/fixtures.js';
+import { startStaffKiosk, type StaffTestKiosk } from '../support/staff-kiosk.js';
 
 const RENDERER = 'dist/renderer';
-const E = ELECTIONS[0]?.electionId ?? '';
 
+let w: World;
+let election: DemoElection;
+let E = '';
+/** The kiosk under test's own light node and sync service, on its store. */
+let kioskNode: NetNode | undefined;
+let sync: SyncService;
 let k: StaffTestKiosk;
 let browser: Browser;
 let page: Page;
@@ -41,19 +60,110 @@ async function typePin(pin: string): Promise<void> {
 
 const status = () => page.locator('.staff-status').first();
 
+/** A voter's nullifier: the same person gets the same one at every kiosk (src/ballot). */
+const nullifierOf = (person: string) =>
+  taggedHash('veche/test-nullifier', new TextEncoder().encode(`staff-e2e/${person}`));
+
+/** Seals and stores a cast ballot as the voting service does (next link of the store's kiosk
+ * chain, signed envelope), with the registered demo kiosk's key. */
+function castInto(store: Store, person: string): Uint8Array {
+  const kioskId = w.world.kiosk.kioskId;
+  const head = store.chain.head();
+  const link = nextChainLink(
+    kioskId,
+    head && { kioskSeq: head.kioskSeq, confirmationCode: head.code },
+  );
+  const sealed = sealBallot({
+    ctx: election.ctx,
+    prepared: prepareBallot(election.ctx, 'main'),
+    choices: [[1, 0]],
+    nullifier: nullifierOf(person),
+    kioskId,
+    kioskSeq: link.kioskSeq,
+    chainPrev: link.chainPrev,
+    now: Math.floor(w.t.clock.now() / 1000),
+    signer: w.world.kiosk.signer,
+  });
+  if (!sealed.ok) throw new Error(`seal: ${sealed.error.kind}`);
+  const r = store.outbox.enqueue({
+    ballotId: sealed.value.ballotId,
+    electionId: election.electionId,
+    kioskSeq: link.kioskSeq,
+    confirmationCode: sealed.value.confirmationCode,
+    chainPrev: link.chainPrev,
+    envelope: encodeSignedEnvelope(sealed.value.signed),
+    kind: 'cast',
+  });
+  if (!r.ok) throw new Error(`enqueue: ${r.error.kind}`);
+  return sealed.value.ballotId;
+}
+
+/** Sync rounds on the devnet's clock until `done` (bounded). */
+async function syncUntil(s: SyncService, done: () => boolean): Promise<void> {
+  for (let i = 0; i < 60; i++) {
+    await s.runOnce();
+    if (done()) return;
+    await w.t.step(300);
+  }
+  throw new Error('sync did not settle');
+}
+
 beforeAll(async () => {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  k = await startStaffKiosk({ rendererDir: RENDERER, defaultLanguage: 'en' });
+  w = await startWorld();
+  const referendum = w.world.elections.find((e) => e.kind === 'referendum');
+  if (referendum === undefined) throw new Error('no referendum in the demo world');
+  election = referendum;
+  E = election.electionId;
+  k = await startStaffKiosk({
+    rendererDir: RENDERER,
+    defaultLanguage: 'en',
+    kioskId: w.world.kiosk.kioskId,
+    elections: w.world.elections.map((e) => ({ electionId: e.electionId, kind: e.kind })),
+    syncNow: () => sync.runOnce(),
+    // What the composed kiosk shows (src/main/kiosk-composition.ts), from the real sync.
+    chainView: () => {
+      const st = sync.status();
+      return {
+        verifiedHeight: st.verifiedHeight,
+        latestHeight: st.latestSeenHeight,
+        lag: st.lag,
+        peers: st.peers.filter((x) => x.connected).length,
+        queue: { ...st.queue },
+        alarm: st.alarm === null ? null : st.alarm.kind,
+        lastError: st.lastError,
+      };
+    },
+  });
+  const provisioning = w.provisioning();
+  const node = await createSyncNode({
+    keyFile: join(w.t.dir, 'kiosk-under-test.key'),
+    provisioning,
+  });
+  if (!node.ok) throw new Error(`kiosk node: ${node.error.kind}`);
+  kioskNode = node.value;
+  sync = createSyncService({
+    node: node.value,
+    store: k.store,
+    provisioning,
+    clock: w.t.clock,
+    random: seededRandom(7),
+    backoff: { baseMs: 200, capMs: 2000 },
+    txOf: devnetTxOf,
+  });
   browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1080, height: 1920 } });
   page = await context.newPage();
   await page.goto(k.host.appUrl);
   await page.locator('[data-screen="attract"]').waitFor();
-}, 60_000);
+}, 90_000);
 
 afterAll(async () => {
   await browser?.close();
+  sync?.stop();
+  await kioskNode?.stop();
   await k?.close();
+  await w?.close();
 });
 
 describe('staff screens', () => {
@@ -106,16 +216,34 @@ describe('staff screens', () => {
   });
 
   it('reconciles: a rejected duplicate and a queued ballot are explained; export verifies', async () => {
-    // Three ballots recorded while the polls were open; the network refused one as a duplicate
-    // voter, finalized one, and one is still queued.
-    const f = new BallotFactory();
-    const [dup, queued, done] = [0, 1, 2].map(() => f.next({ electionId: E, size: 64 }));
-    for (const b of [dup, queued, done]) expect(b && k.store.outbox.enqueue(b).ok).toBe(true);
-    if (dup === undefined || done === undefined) throw new Error('ballots');
-    k.store.outbox.transition(dup.ballotId, { to: 'rejected', reason: 'duplicate-nullifier' });
-    k.store.outbox.transition(done.ballotId, { to: 'final', height: 11 });
+    // The voter first votes at another kiosk, which delivers the ballot: it is final on chain.
+    const other = await w.kiosk(undefined, 'other-kiosk', { txOf: devnetTxOf });
+    const first = castInto(other.store, 'voter-a');
+    await syncUntil(other.sync, () => other.store.outbox.get(first)?.state === 'final');
+    // This kiosk had not synced since, so it records the same voter's ballot (and another
+    // voter's); its sync then gets the devnet's own refusal for the first and finality for
+    // the second.
+    const dup = castInto(k.store, 'voter-a');
+    const done = castInto(k.store, 'voter-b');
+    await syncUntil(sync, () => {
+      const [a, b] = [k.store.outbox.get(dup), k.store.outbox.get(done)];
+      return a?.state === 'rejected' && b?.state === 'final';
+    });
+    expect(k.store.outbox.get(dup)).toMatchObject({
+      state: 'rejected',
+      rejectReason: 'duplicate-nullifier',
+    });
+    // The chain holds the other kiosk's ballot under that voter's nullifier, not this one.
+    expect(w.t.net.validator(0).ballotStatus(toHex(first))?.kind).toBe('included');
+    expect(w.t.net.validator(0).ballotStatus(toHex(dup))?.kind).not.toBe('included');
+    // Cut off from every validator, the kiosk keeps the next voter's ballot queued.
+    for (const server of w.servers) await server.stop();
+    const queued = castInto(k.store, 'voter-c');
+    expect(k.store.outbox.get(queued)?.state).toBe('queued');
 
     await page.getByRole('button', { name: 'Reconciliation' }).click();
+    // The demo world has an election of each kind; the ballots went to the referendum.
+    await page.getByRole('button', { name: E, exact: true }).click();
     await page.locator('[data-cause="rejected:duplicate-nullifier"]').waitFor();
     const dupText = await page.locator('[data-cause="rejected:duplicate-nullifier"]').textContent();
     expect(dupText).toContain('this voter had already voted');
@@ -137,8 +265,11 @@ describe('staff screens', () => {
     await page.getByRole('button', { name: 'Print report' }).click();
     await expect.poll(() => status().textContent()).toBe('Report printed.');
     await page.getByRole('button', { name: 'Resubmit queued ballots' }).click();
+    // The resubmission runs a real sync round, which cannot reach a validator.
     await expect.poll(() => status().textContent()).toContain('1 ballots still undelivered');
     expect(k.syncRounds).toBe(1);
+    // Attempted (the sync service marks it sent before a validator answers), not delivered.
+    expect(['queued', 'sent']).toContain(k.store.outbox.get(queued)?.state);
     await page.getByRole('button', { name: 'Export to USB drive' }).click();
     await expect.poll(() => status().textContent()).toContain('Signed export written');
     const files = ((await status().textContent()) ?? '').split(': ')[1]?.split(', ') ?? [];
@@ -177,7 +308,11 @@ describe('staff screens', () => {
     await expect
       .poll(() => page.getByTestId('diag-card').textContent())
       .toContain('Last card event: read');
-    expect(await page.getByTestId('diag-sync').textContent()).toContain('Verified height 12');
+    const verified = sync.status().verifiedHeight;
+    expect(verified).toBeGreaterThan(1);
+    expect(await page.getByTestId('diag-sync').textContent()).toContain(
+      `Verified height ${verified}`,
+    );
     await page.getByRole('button', { name: 'Print test page' }).click();
     await expect.poll(() => status().textContent()).toBe('Test page printed.');
     await shot('diagnostics');

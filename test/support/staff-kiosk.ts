@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { CardEvent, IdDocument, PrintJob } from '../../src/hardware/types.js';
 import { createHost, type Host } from '../../src/main/host.js';
 import type {
+  ChainView,
   Language,
   RpcMethod,
   RpcReply,
@@ -83,8 +84,14 @@ export async function startStaffKiosk(
   opts: {
     rendererDir?: string;
     logger?: Logger;
-    syncNow?: (store: Store) => void;
+    /** The kiosk's own sync round (a real sync service in the e2e); counted either way. */
+    syncNow?: (store: Store) => void | Promise<void>;
     defaultLanguage?: Language;
+    /** The registered kiosk's id when the test delivers to a devnet; KIOSK_ID otherwise. */
+    kioskId?: string;
+    elections?: readonly { electionId: string; kind: string }[];
+    /** The kiosk's chain as its light node sees it; a fixed, caught-up view otherwise. */
+    chainView?: () => ChainView;
   } = {},
 ): Promise<StaffTestKiosk> {
   const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
@@ -104,7 +111,9 @@ export async function startStaffKiosk(
       return ok(undefined);
     },
   };
-  const opened = openStore({ path: join(dir, 'kiosk.sqlite'), kioskId: KIOSK_ID, clock });
+  const kioskId = opts.kioskId ?? KIOSK_ID;
+  const elections = opts.elections ?? ELECTIONS;
+  const opened = openStore({ path: join(dir, 'kiosk.sqlite'), kioskId, clock });
   if (!opened.ok) throw new Error(`store: ${opened.error.kind}`);
   const store = opened.value;
   const signer = testExportSigner();
@@ -112,25 +121,27 @@ export async function startStaffKiosk(
   const state = { syncRounds: 0 };
   const staff = await createKioskStaff({
     store,
-    identity: { kind: 'fixed', kioskId: KIOSK_ID, roster, signer, staffIdleTimeoutSec: 300 },
+    identity: { kind: 'fixed', kioskId, roster, signer, staffIdleTimeoutSec: 300 },
     devices: { ...fake.devices, printer },
     clock,
     logger,
     stateDir,
     exportDir,
-    elections: () => ELECTIONS,
-    chainView: () => ({
-      verifiedHeight: 12,
-      latestHeight: 12,
-      lag: 0,
-      peers: 4,
-      queue: {},
-      alarm: null,
-      lastError: null,
-    }),
+    elections: () => elections,
+    chainView:
+      opts.chainView ??
+      (() => ({
+        verifiedHeight: 12,
+        latestHeight: 12,
+        lag: 0,
+        peers: 4,
+        queue: {},
+        alarm: null,
+        lastError: null,
+      })),
     syncNow: async () => {
       state.syncRounds++;
-      opts.syncNow?.(store);
+      await opts.syncNow?.(store);
     },
   });
   if (!staff.ok) throw new Error(`staff: ${staff.error.kind}`);
