@@ -6,6 +6,7 @@
 import { deriveIdentityKey, deriveRollEntry, type RollParams } from '../ballot/index.js';
 import { encodeTx, signTx, type TxBody } from '../devnet/app/index.js';
 import type { Devnet } from '../devnet/devnet.js';
+import { DEMO_HISTORY_OPEN_POLL } from '../devnet/scenario/demo-history.js';
 import { DEMO_UNIT, type DemoWorld } from '../devnet/world.js';
 import { parseMrz } from '../hardware/mrz/parse-mrz.js';
 import { SAMPLE_PEOPLE } from '../hardware/sim/people.js';
@@ -15,6 +16,7 @@ import { EVENTS } from '../shared/events.js';
 import type { Logger } from '../shared/log.js';
 import type { Store } from '../store/index.js';
 import type { SyncService } from '../sync/index.js';
+import { DEMO_STAFF } from '../main/staff/demo-staff.js';
 import { createVotingService, documentIdentity, type VotingService } from '../main/voting/index.js';
 import { createVerifiedChainView } from '../main/voting/verified-chain-view.js';
 
@@ -108,7 +110,21 @@ export async function createDemoVoting(o: {
       truncated: r.value.truncated.join(','),
       ms: Math.round(o.clock.monotonic() - started),
     });
+    openHistoryPoll();
     return true;
+  };
+  // The demo opens its polls at start (startDemoStaff), but the demo history's confidence vote
+  // reaches the chain later: the poll worker opens it the same way, audited, once the kiosk's
+  // verified view lists it. Only that vote: the history's short-window elections take exactly
+  // the ballots the scenario casts.
+  const openHistoryPoll = () => {
+    const listed = verified.view
+      .elections()
+      .some((e) => e.ctx.election.electionId === DEMO_HISTORY_OPEN_POLL);
+    if (!listed || o.store.polls.state(DEMO_HISTORY_OPEN_POLL) !== 'not-opened') return;
+    const r = o.store.polls.apply(DEMO_HISTORY_OPEN_POLL, 'open', DEMO_STAFF.poll.staffId);
+    if (r.ok) log.info(EVENTS.pollsOpen, { electionId: DEMO_HISTORY_OPEN_POLL });
+    else log.warn(EVENTS.pollsOpen, { electionId: DEMO_HISTORY_OPEN_POLL, error: r.error.kind });
   };
   // The devnet has made its first blocks; the light node may still be catching up.
   let ready = await refresh();

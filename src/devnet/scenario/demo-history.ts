@@ -1,17 +1,26 @@
-// The demo's governance history, made the way the chain makes it: in Zaslauje, the unit next
-// to the demo kiosk's, the head was elected with real ballots, a rating poll dropped below the
-// recall threshold, and the recall is under way with the runner-up acting; a confidence vote
-// about the head is open. Played on the real clock with short windows, so it takes a few
-// dozen seconds after the devnet starts (docs/devnet.md, "Demo history").
+// The demo's governance history, made the way the chain makes it: in Polatsk, the demo kiosk's
+// own unit, the head was elected with real ballots, a rating poll dropped below the recall
+// threshold, and the recall is under way with the runner-up acting; a confidence vote about
+// the head is open, so the demo's voters see an official under recall on their own list.
+// Played on the real clock with short windows, so it takes a few dozen seconds after the
+// devnet starts (docs/devnet.md, "Demo history").
 import type { Localized } from '../../protocol/election.js';
 import type { Logger } from '../../shared/log.js';
 import type { Result } from '../../shared/result.js';
 import { DEFAULT_UNIT_PARAMS } from '../app/index.js';
 import type { Devnet } from '../devnet.js';
+import { DEMO_UNIT } from '../world.js';
 import { realClockDriver, type ScenarioError } from './driver.js';
-import { runRecallScenario, type RecallScenario, type RecallScenarioOptions } from './recall.js';
+import {
+  openPollId,
+  runRecallScenario,
+  type RecallScenario,
+  type RecallScenarioOptions,
+} from './recall.js';
 
-export const DEMO_HISTORY_UNIT = 'zaslauje';
+export const DEMO_HISTORY_UNIT = DEMO_UNIT;
+/** The history's own kiosk in the same unit: the demo kiosk's confirmation chain stays its own. */
+export const DEMO_HISTORY_KIOSK_ID = 'kiosk-polatsk-history';
 
 const L = (be: string, ru: string, en: string): Localized => ({ be, ru, en });
 
@@ -24,7 +33,7 @@ export const DEMO_HISTORY: Omit<RecallScenarioOptions, 'logger' | 'observe'> = {
   seed: 'demo-history',
   unit: DEMO_HISTORY_UNIT,
   office: 'head',
-  kioskId: 'kiosk-zaslauje-1',
+  kioskId: DEMO_HISTORY_KIOSK_ID,
   candidates: [
     {
       personId: 'mikalai-hrynevich',
@@ -33,11 +42,11 @@ export const DEMO_HISTORY: Omit<RecallScenarioOptions, 'logger' | 'observe'> = {
       promises: [
         {
           itemId: 'p1',
-          text: 'Repair the Svislach bridge by autumn',
+          text: 'Repair the Dvina bridge by autumn',
           texts: L(
-            'Адрамантаваць мост праз Свіслач да восені',
-            'Отремонтировать мост через Свислочь к осени',
-            'Repair the Svislach bridge by autumn',
+            'Адрамантаваць мост праз Дзвіну да восені',
+            'Отремонтировать мост через Двину к осени',
+            'Repair the Dvina bridge by autumn',
           ),
         },
         {
@@ -98,27 +107,34 @@ export const DEMO_HISTORY: Omit<RecallScenarioOptions, 'logger' | 'observe'> = {
   confidence: [],
   // Long enough for a block to take the election and the ballots before the window closes.
   windowS: 10,
-  params: { ...DEFAULT_UNIT_PARAMS, ratingPollCadenceS: 0 },
+  // The world's own parameters (the setup re-states them): the office's first rating poll and
+  // polls during a recall are not limited by the cadence, so nothing needs to differ.
+  params: DEFAULT_UNIT_PARAMS,
   until: 'recall-started',
   openPollDays: 14,
   titles: {
     office: L(
-      'Выбары старшыні Заслаўя',
-      'Выборы председателя Заславля',
-      'Election of the head of Zaslauje',
+      'Выбары старшыні Полацка',
+      'Выборы председателя Полоцка',
+      'Election of the head of Polatsk',
     ),
     rating: L(
-      'Рэйтынг старшыні Заслаўя',
-      'Рейтинг председателя Заславля',
-      'Rating of the head of Zaslauje',
+      'Рэйтынг старшыні Полацка',
+      'Рейтинг председателя Полоцка',
+      'Rating of the head of Polatsk',
     ),
     confidence: L(
-      'Давер старшыні Заслаўя падчас адклікання',
-      'Доверие председателю Заславля во время отзыва',
-      'Confidence in the head of Zaslauje during the recall',
+      'Давер старшыні Полацка падчас адклікання',
+      'Доверие председателю Полоцка во время отзыва',
+      'Confidence in the head of Polatsk during the recall',
     ),
   },
 };
+
+/** The head the office votes seat (the first candidate has the most votes). */
+export const DEMO_HISTORY_OFFICIAL = 'mikalai-hrynevich';
+/** The confidence vote about the head under recall, left open for the demo's voters. */
+export const DEMO_HISTORY_OPEN_POLL = openPollId(DEMO_HISTORY_UNIT, DEMO_HISTORY_OFFICIAL);
 
 /** Plays the demo history on a running devnet (real clock); resolves when it is on chain. */
 export function runDemoHistory(

@@ -138,6 +138,10 @@ export const RECALL_SCENARIO_DEFAULTS = {
   until: 'election-called',
 } as const satisfies RecallScenarioOptions;
 
+/** The confidence vote a demo-style run leaves open about the official under recall. */
+export const openPollId = (unit: string, official: string): string =>
+  `${unit}-${official}-confidence-open`;
+
 const nullifier = (seed: string, electionId: string, i: number) =>
   taggedHash(
     'veche/scenario-voter/v1',
@@ -274,7 +278,7 @@ async function play(
       const opens = nowS(d);
       openPoll = defineElection({
         seed: o.seed,
-        electionId: `${o.unit}-${official}-confidence-open`,
+        electionId: openPollId(o.unit, official),
         unit: o.unit,
         kind: 'confidence',
         purpose: { kind: 'rating', official, scale: 1 },

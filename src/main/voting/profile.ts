@@ -13,9 +13,11 @@ const same = (s: string): Localized => ({ be: s, ru: s, en: s });
 /** Offices and units the kiosk knows by name; anything else shows its id. */
 const OFFICES: Readonly<Record<string, Localized>> = {
   mayor: { be: 'мэр', ru: 'мэр', en: 'mayor' },
+  head: { be: 'старшыня', ru: 'председатель', en: 'head' },
 };
 const OFFICE_TITLES: Readonly<Record<string, Localized>> = {
   mayor: { be: 'Мэр', ru: 'Мэр', en: 'Mayor' },
+  head: { be: 'Старшыня', ru: 'Председатель', en: 'Head' },
 };
 const UNITS: Readonly<Record<string, Localized>> = {
   polatsk: { be: 'Полацка', ru: 'Полоцка', en: 'Polatsk' },

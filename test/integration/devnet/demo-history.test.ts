@@ -1,19 +1,33 @@
-// The demo's governance history (src/devnet/scenario/demo-history.ts), checked through what
-// the kiosk verifies: an official under recall with rating history and an acting official,
-// and an open confidence vote about that official whose definition carries localized texts.
+// The demo's governance history (src/devnet/scenario/demo-history.ts) played after the demo
+// world, in the demo kiosk's own unit, checked through what the kiosk verifies: an official
+// under recall with rating history and an acting official, an open confidence vote about that
+// official on the demo kiosk's list with the profile the voter screen shows, and the world's
+// own elections and parameters untouched.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadElectionBytes } from '../../../src/ballot/index.js';
 import {
+  DEFAULT_UNIT_PARAMS,
   key,
   type CandidateRecord,
   type ElectionRecord,
+  type KioskRecord,
   type OfficialRecord,
   type RatingRecord,
   type RecallRecord,
+  type UnitRecord,
 } from '../../../src/devnet/app/index.js';
-import { DEMO_HISTORY } from '../../../src/devnet/scenario/demo-history.js';
+import {
+  DEMO_HISTORY,
+  DEMO_HISTORY_KIOSK_ID,
+  DEMO_HISTORY_OFFICIAL,
+  DEMO_HISTORY_OPEN_POLL,
+} from '../../../src/devnet/scenario/demo-history.js';
 import { runRecallScenario, type RecallScenario } from '../../../src/devnet/scenario/recall.js';
-import { testNet, type TestNet } from '../../unit/devnet-net/helpers.js';
+import { DEMO_KIOSK_ID, DEMO_UNIT, demoWorld, type DemoWorld } from '../../../src/devnet/world.js';
+import { buildProfile } from '../../../src/main/voting/profile.js';
+import { createVerifiedChainView } from '../../../src/main/voting/verified-chain-view.js';
+import { pullState } from '../../../src/sync/state-pull.js';
+import { must, testNet, type TestNet } from '../../unit/devnet-net/helpers.js';
 import { kioskSide, type KioskSide } from './verified.js';
 
 const U = DEMO_HISTORY.unit;
@@ -21,10 +35,18 @@ const HEAD = 'mikalai-hrynevich';
 const ACTING = 'alena-karpovich';
 let t: TestNet;
 let kiosk: KioskSide;
+let world: DemoWorld;
 let history: RecallScenario;
 
 beforeAll(async () => {
   t = testNet();
+  // As src/cli/demo-chain.ts does: the world's transactions first, the history after them.
+  world = demoWorld('demo', t.net.authority, Math.floor(t.clock.now() / 1000));
+  for (const tx of world.txs) {
+    const r = t.net.submit(tx, 0);
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+  }
+  await t.until(3);
   const r = await runRecallScenario(
     { net: t.net, until: (h) => t.until(h), pass: (ms) => t.step(ms) },
     DEMO_HISTORY,
@@ -32,7 +54,7 @@ beforeAll(async () => {
   if (!r.ok) throw new Error(JSON.stringify(r.error));
   history = r.value;
   kiosk = await kioskSide(t);
-}, 60_000);
+}, 90_000);
 
 afterAll(async () => {
   await kiosk?.close();
@@ -40,9 +62,36 @@ afterAll(async () => {
 });
 
 describe('the demo history, through verified state', () => {
+  it('plays in the demo kiosk unit with its own kiosk, leaving the world as it was', async () => {
+    expect(U).toBe(DEMO_UNIT);
+    const v = await kiosk.pull(
+      [key.param(U), key.kiosk(DEMO_KIOSK_ID), key.kiosk(DEMO_HISTORY_KIOSK_ID)],
+      ['election/e-demo-'],
+    );
+    expect(v.get<UnitRecord>(key.param(U))?.params).toEqual(DEFAULT_UNIT_PARAMS);
+    expect(v.get<KioskRecord>(key.kiosk(DEMO_KIOSK_ID))).toMatchObject({
+      unit: U,
+      status: 'active',
+    });
+    expect(v.get<KioskRecord>(key.kiosk(DEMO_HISTORY_KIOSK_ID))).toMatchObject({
+      unit: U,
+      status: 'active',
+    });
+    // Every election of the world is still open for the demo's voters, none with a ballot.
+    for (const e of world.elections) {
+      expect(v.get<ElectionRecord>(key.election(e.electionId))).toMatchObject({
+        status: 'scheduled',
+        cast: 0,
+      });
+    }
+  });
+
   it('shows the head under recall, the acting official, and an open vote about the head', async () => {
     const poll = history.openPoll;
     if (poll === null) throw new Error('no open poll');
+    // The demo kiosk opens the polls of this id before the scenario has told it anything.
+    expect(history.official).toBe(DEMO_HISTORY_OFFICIAL);
+    expect(poll.electionId).toBe(DEMO_HISTORY_OPEN_POLL);
     const v = await kiosk.pull([
       key.official(U, HEAD),
       key.rating(HEAD),
@@ -73,7 +122,51 @@ describe('the demo history, through verified state', () => {
     // The definition loads as the kiosk would load it (guardian proofs verify).
     const def = loadElectionBytes(e?.definition ?? new Uint8Array());
     if (!def.ok) throw new Error(`definition: ${JSON.stringify(def.error)}`);
-    expect(def.value.election.title.be).toBe('Давер старшыні Заслаўя падчас адклікання');
+    expect(def.value.election.title.be).toBe('Давер старшыні Полацка падчас адклікання');
     expect(def.value.election.contests[0]?.options.map((o) => o.label.ru)).toEqual(['Да', 'Нет']);
+  });
+
+  it("the demo kiosk's verified view lists the vote and profiles the official under recall", async () => {
+    const poll = must(history.openPoll);
+    const verified = createVerifiedChainView({
+      unit: world.unit,
+      source: {
+        pullState: (q) =>
+          pullState(kiosk.light, kiosk.primary, kiosk.store, t.net.genesis.chainId, q),
+        headerTime: async (h) => {
+          const r = await kiosk.light.headerAt(h);
+          return r.ok ? r.value.time : null;
+        },
+      },
+    });
+    const r = await verified.refresh();
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    const ids = verified.view.elections().map((e) => e.ctx.election.electionId);
+    expect(ids).toContain(poll.electionId);
+    for (const e of world.elections) expect(ids).toContain(e.electionId);
+    expect(verified.view.subject(poll.electionId)).toEqual({ kind: 'official', official: HEAD });
+
+    const profile = buildProfile(
+      verified.view,
+      poll.electionId,
+      '',
+      Math.floor(t.clock.now() / 1000),
+    );
+    if (!profile.ok) throw new Error(JSON.stringify(profile.error));
+    const p = profile.value;
+    expect(p.name.en).toBe('Mikalai Hrynevich');
+    expect(p.role).toEqual({
+      be: 'Старшыня Полацка',
+      ru: 'Председатель Полоцка',
+      en: 'Head of Polatsk',
+    });
+    expect(p.status).toMatchObject({ kind: 'under-recall', acting: { en: 'Alena Karpovich' } });
+    expect(p.status.kind === 'under-recall' ? p.status.support : null).toBeCloseTo(0.16);
+    expect(p.ratings.map((x) => x.approval)).toEqual([0.16]);
+    expect(p.promises.map((x) => x.text.en)).toEqual([
+      'Repair the Dvina bridge by autumn',
+      'Publish every council expense online',
+    ]);
+    expect(p.certificate).toMatchObject({ certificateId: `mq-${HEAD}`, valid: true });
   });
 });
