@@ -2,6 +2,7 @@
 // over verified state (verified-chain-view.ts); tests build one from in-memory data. Read-only:
 // the voting service never changes chain state, it only asks.
 import type { ElectionContext } from '../../ballot/index.js';
+import type { Localized } from '../../protocol/election.js';
 import { toHex } from './hex.js';
 
 export interface SyncedElection {
@@ -30,6 +31,8 @@ export interface PersonRecords {
   readonly personId: string;
   readonly candidate: {
     readonly name: string;
+    /** Display names per language, when the registration gave them; else `name` is shown. */
+    readonly names?: Localized | null;
     readonly certificate: {
       readonly issuer: string;
       readonly certificateId: string;
@@ -38,6 +41,7 @@ export interface PersonRecords {
     readonly promises: ReadonlyArray<{
       readonly itemId: string;
       readonly text: string;
+      readonly texts?: Localized | null;
       readonly status: ChainPromiseStatus;
       readonly reason: string | null;
     }>;

@@ -1,7 +1,7 @@
 // A candidate's or an official's public record for the voter screen, formed from the chain's
-// plain-string records (chain-view.ts). The chain stores one text per field, as registered;
-// the kiosk does not translate it, so a chain string becomes the same text in all three
-// languages. Only the role ("Candidate for mayor", "Mayor of Polatsk") is the kiosk's own
+// records (chain-view.ts). Names and promise texts are shown in the voter's language when the
+// registration gave them per language (`names`, `texts`); otherwise the one canonical chain
+// string is shown in all three, since the kiosk does not translate what the chain says. Only the role ("Candidate for mayor", "Mayor of Polatsk") is the kiosk's own
 // wording, from the office and unit ids (docs/voting.md, "Profiles").
 import type { Localized } from '../../protocol/election.js';
 import { err, ok, type Result } from '../../shared/result.js';
@@ -50,11 +50,11 @@ function status(p: PersonRecords, chain: ChainView): Profile['status'] {
       const r = p.recall;
       // The chain keeps the two records in step; a missing recall is shown as serving.
       if (r === null || r.status !== 'active') return { kind: 'serving', since: o.seatedOn };
-      const acting = r.acting === null ? null : (chain.person(r.acting)?.candidate?.name ?? null);
+      const a = r.acting === null ? null : (chain.person(r.acting)?.candidate ?? null);
       return {
         kind: 'under-recall',
         since: r.startedOn,
-        acting: r.acting === null ? null : same(acting ?? r.acting),
+        acting: r.acting === null ? null : (a?.names ?? same(a?.name ?? r.acting)),
         endsOn: r.endsOn,
         support: r.latestSupport,
       };
@@ -91,7 +91,7 @@ export function buildProfile(
   const c = p.candidate;
   return ok({
     personId,
-    name: same(c?.name ?? personId),
+    name: c?.names ?? same(c?.name ?? personId),
     role: role(p, subject.kind === 'office' ? subject.office : null),
     status: status(p, chain),
     certificate:
@@ -105,7 +105,7 @@ export function buildProfile(
           },
     promises: (c?.promises ?? []).map((x) => ({
       itemId: x.itemId,
-      text: same(x.text),
+      text: x.texts ?? same(x.text),
       // The screen has three marks; a promise not yet started is still open, like one under way.
       status:
         x.status === 'fulfilled'

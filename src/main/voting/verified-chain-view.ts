@@ -73,14 +73,17 @@ const ElectionRecord = z.object({
   ballotStyles: z.array(Id),
   definition: Bytes.nullable(),
 });
+const LocalizedText = z.object({ be: z.string(), ru: z.string(), en: z.string() });
 const CandidateRecord = z.object({
   personId: Id,
   name: z.string().max(512),
+  names: LocalizedText.nullable().optional(),
   certificate: z.object({ issuer: Id, certificateId: Id, validUntil: Int }),
   promises: z.array(
     z.object({
       itemId: Id,
       text: z.string().max(2048),
+      texts: LocalizedText.nullable().optional(),
       status: z.enum(['pending', 'in-progress', 'fulfilled', 'unfulfilled']),
       reason: z.string().max(2048).nullable(),
     }),
@@ -266,6 +269,7 @@ export function createVerifiedChainView(o: VerifiedChainViewOptions): VerifiedCh
         ...touch(c.personId),
         candidate: {
           name: c.name,
+          names: c.names ?? null,
           certificate: {
             issuer: c.certificate.issuer,
             certificateId: c.certificate.certificateId,
@@ -274,6 +278,7 @@ export function createVerifiedChainView(o: VerifiedChainViewOptions): VerifiedCh
           promises: c.promises.map((x) => ({
             itemId: x.itemId,
             text: x.text,
+            texts: x.texts ?? null,
             status: x.status,
             reason: x.reason,
           })),

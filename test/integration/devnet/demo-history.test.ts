@@ -154,19 +154,28 @@ describe('the demo history, through verified state', () => {
     );
     if (!profile.ok) throw new Error(JSON.stringify(profile.error));
     const p = profile.value;
-    expect(p.name.en).toBe('Mikalai Hrynevich');
+    // Display names and promise texts in the voter's language, from the chain's records.
+    expect(p.name).toEqual({
+      be: 'Мікалай Грыневіч',
+      ru: 'Николай Гриневич',
+      en: 'Mikalai Hrynevich',
+    });
     expect(p.role).toEqual({
       be: 'Старшыня Полацка',
       ru: 'Председатель Полоцка',
       en: 'Head of Polatsk',
     });
-    expect(p.status).toMatchObject({ kind: 'under-recall', acting: { en: 'Alena Karpovich' } });
+    expect(p.status).toMatchObject({
+      kind: 'under-recall',
+      acting: { be: 'Алена Карповіч', en: 'Alena Karpovich' },
+    });
     expect(p.status.kind === 'under-recall' ? p.status.support : null).toBeCloseTo(0.16);
     expect(p.ratings.map((x) => x.approval)).toEqual([0.16]);
     expect(p.promises.map((x) => x.text.en)).toEqual([
       'Repair the Dvina bridge by autumn',
       'Publish every council expense online',
     ]);
+    expect(p.promises[0]?.text.be).toBe('Адрамантаваць мост праз Дзвіну да восені');
     expect(p.certificate).toMatchObject({ certificateId: `mq-${HEAD}`, valid: true });
   });
 });

@@ -223,8 +223,12 @@ describe('verified chain view', () => {
       personId: 'ales',
       candidate: {
         name: 'Name of ales',
+        // Registered without per-language display texts: the canonical strings are shown.
+        names: null,
         certificate: { issuer: 'ministry', certificateId: 'c-ales', validUntilS: NOW_S + 1000 },
-        promises: [{ itemId: 'p1', text: 'bridge', status: 'unfulfilled', reason: 'flood' }],
+        promises: [
+          { itemId: 'p1', text: 'bridge', texts: null, status: 'unfulfilled', reason: 'flood' },
+        ],
       },
       official: {
         unit: 'polatsk',
