@@ -67,7 +67,11 @@ export async function startDemoStaff(o: {
     stateDir,
     exportDir,
     elections: () =>
-      o.chain.world.elections.map((e) => ({ electionId: e.electionId, kind: e.kind })),
+      o.chain.world.elections.map((e) => ({
+        electionId: e.electionId,
+        kind: e.kind,
+        title: e.election.title,
+      })),
     chainView: () => o.chain.view(),
     syncNow: () => o.chain.sync.runOnce(),
   });

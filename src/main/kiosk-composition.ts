@@ -239,6 +239,7 @@ export async function composeKiosk(o: KioskCompositionOptions): Promise<KioskCom
         ? []
         : chainRef.verified.view.elections().map((e) => ({
             electionId: e.ctx.election.electionId,
+            title: e.ctx.election.title,
             kind: chainRef.verified.view.subject(e.ctx.election.electionId)?.kind ?? 'general',
           })),
     chainView,

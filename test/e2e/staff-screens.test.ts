@@ -243,7 +243,7 @@ describe('staff screens', () => {
 
     await page.getByRole('button', { name: 'Reconciliation' }).click();
     // The demo world has an election of each kind; the ballots went to the referendum.
-    await page.getByRole('button', { name: E, exact: true }).click();
+    await page.locator(`button[data-reconcile-election="${E}"]`).click();
     await page.locator('[data-cause="rejected:duplicate-nullifier"]').waitFor();
     const dupText = await page.locator('[data-cause="rejected:duplicate-nullifier"]').textContent();
     expect(dupText).toContain('this voter had already voted');

@@ -2,6 +2,7 @@
 // and (on a kiosk provisioned through a bundle) the provisioning wizard's methods, with the
 // card router in front of the voter session. host.ts merges `handlers` into its RPC table and
 // gives the voter session `router.voterReader`; the voting service asks `canVote`.
+import type { Localized } from '../../protocol/election.js';
 import { statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import type {
@@ -62,7 +63,11 @@ export interface KioskStaffDeps {
   /** Where exports go: the removable drive's mount point. None: export to folder is refused. */
   readonly exportDir?: string;
   /** The elections this kiosk serves (from the synced chain data). */
-  elections(): readonly { readonly electionId: string; readonly kind: string }[];
+  elections(): readonly {
+    readonly electionId: string;
+    readonly kind: string;
+    readonly title?: Localized;
+  }[];
   readonly chainView?: () => ChainView;
   /** One sync round now (the light node hands queued ballots to the network). */
   readonly syncNow?: () => Promise<void>;
@@ -307,6 +312,7 @@ export async function createKioskStaff(
       return ok(
         deps.elections().map((e) => ({
           electionId: e.electionId,
+          ...(e.title !== undefined ? { title: e.title } : {}),
           kind: e.kind,
           state: polls.state(e.electionId),
           canVote: polls.canVote(e.electionId),

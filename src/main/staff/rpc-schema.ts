@@ -3,6 +3,7 @@
 // a key, a roster entry, a PIN verifier or the roll secret: only views, reports and the
 // enrollment QR. Bundles travel base64url-encoded (the wizard reads them from a USB stick).
 import { z } from 'zod';
+import { LocalizedSchema } from '../../protocol/election.js';
 import { STAFF_ACTIONS } from './permissions.js';
 import { PinSchema, StaffRoleSchema } from './schemas.js';
 
@@ -75,6 +76,8 @@ export const PollsOutcomeSchema = z.object({
 
 export const ElectionPollsSchema = z.object({
   electionId: ElectionIdSchema,
+  /** The election's own title, so staff pick it by name; absent when not synced yet. */
+  title: LocalizedSchema.optional(),
   kind: z.string().max(32),
   state: PollsStateSchema,
   canVote: z.boolean(),

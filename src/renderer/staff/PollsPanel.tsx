@@ -2,7 +2,7 @@
 // closing the summary (the host prints; this says whether the paper came out). Closing is
 // final, so it asks once more.
 import { useEffect, useState } from 'react';
-import type { RpcResponse } from '../../main/rpc/schema.js';
+import type { Language, RpcResponse } from '../../main/rpc/schema.js';
 import { TouchTarget } from '../ui/TouchTarget.js';
 import { call } from '../lib/rpc.js';
 import type { StaffT } from './i18n/index.js';
@@ -10,7 +10,15 @@ import type { StaffT } from './i18n/index.js';
 type Election = RpcResponse<'polls.list'>[number];
 type Command = 'polls.open' | 'polls.pause' | 'polls.resume' | 'polls.close';
 
-export function PollsPanel({ t, canRun }: { t: StaffT; canRun: boolean }) {
+export function PollsPanel({
+  t,
+  language,
+  canRun,
+}: {
+  t: StaffT;
+  language: Language;
+  canRun: boolean;
+}) {
   const [elections, setElections] = useState<Election[] | null>(null);
   const [message, setMessage] = useState<string>('');
   const [confirming, setConfirming] = useState<string | null>(null);
@@ -64,7 +72,7 @@ export function PollsPanel({ t, canRun }: { t: StaffT; canRun: boolean }) {
         {(elections ?? []).map((e) => (
           <li key={e.electionId} className="staff-row" data-election={e.electionId}>
             <div>
-              <strong>{e.electionId}</strong>
+              <strong>{e.title?.[language] ?? e.electionId}</strong>
               <span className="note"> · {t('polls.kind', { kind: e.kind })}</span>
               <div className={`polls-state polls-${e.state}`}>{t(`polls.state.${e.state}`)}</div>
             </div>

@@ -2,15 +2,17 @@
 // with its cause explained, and the print / export / resubmit actions. Each load is one
 // audited reconciliation run, so it happens on request, never on a timer.
 import { useEffect, useState } from 'react';
-import type { RpcResponse } from '../../main/rpc/schema.js';
+import type { Language, RpcResponse } from '../../main/rpc/schema.js';
 import { TouchTarget } from '../ui/TouchTarget.js';
 import { call } from '../lib/rpc.js';
 import type { StaffT } from './i18n/index.js';
 
 type Report = RpcResponse<'reconcile.report'>;
 
-export function ReconcilePanel({ t }: { t: StaffT }) {
-  const [elections, setElections] = useState<string[]>([]);
+type Election = RpcResponse<'polls.list'>[number];
+
+export function ReconcilePanel({ t, language }: { t: StaffT; language: Language }) {
+  const [elections, setElections] = useState<Election[]>([]);
   const [selected, setSelected] = useState<string | null>(null);
   const [report, setReport] = useState<Report | null>(null);
   const [message, setMessage] = useState('');
@@ -19,9 +21,8 @@ export function ReconcilePanel({ t }: { t: StaffT }) {
   useEffect(() => {
     void call('polls.list', {}).then((r) => {
       if (!r.ok) return;
-      const ids = r.value.map((e) => e.electionId);
-      setElections(ids);
-      setSelected((s) => s ?? ids[0] ?? null);
+      setElections(r.value);
+      setSelected((s) => s ?? r.value[0]?.electionId ?? null);
     });
   }, []);
 
@@ -68,9 +69,14 @@ export function ReconcilePanel({ t }: { t: StaffT }) {
     <section aria-labelledby="reconcile-heading" className="staff-panel">
       <h2 id="reconcile-heading">{t('reconcile.heading')}</h2>
       <div className="staff-actions" role="group" aria-label={t('reconcile.choose')}>
-        {elections.map((id) => (
-          <TouchTarget key={id} pressed={id === selected} onActivate={() => setSelected(id)}>
-            {id}
+        {elections.map((e) => (
+          <TouchTarget
+            key={e.electionId}
+            pressed={e.electionId === selected}
+            onActivate={() => setSelected(e.electionId)}
+            data-reconcile-election={e.electionId}
+          >
+            {e.title?.[language] ?? e.electionId}
           </TouchTarget>
         ))}
       </div>

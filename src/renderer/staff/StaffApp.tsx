@@ -59,8 +59,10 @@ export function StaffApp({ mode, language }: { mode: StaffMode; language: Langua
           </TouchTarget>
         ))}
       </nav>
-      {current === 'polls' ? <PollsPanel t={t} canRun={can('polls.open')} /> : null}
-      {current === 'reconcile' ? <ReconcilePanel t={t} /> : null}
+      {current === 'polls' ? (
+        <PollsPanel t={t} language={language} canRun={can('polls.open')} />
+      ) : null}
+      {current === 'reconcile' ? <ReconcilePanel t={t} language={language} /> : null}
       {current === 'diagnostics' ? <DiagnosticsPanel t={t} /> : null}
       {current === 'diagnostics' && provisioning !== null && can('provision.decommission') ? (
         <DecommissionPanel t={t} onDone={mode.refresh} />
