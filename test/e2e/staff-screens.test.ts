@@ -43,6 +43,8 @@ let browser: Browser;
 let page: Page;
 
 async function shot(name: string): Promise<void> {
+  // Buttons fade their colours over 120 ms; a shot mid-fade shows the selection half-drawn.
+  await page.waitForTimeout(200);
   await page.screenshot({ path: join(SCREENSHOT_DIR, `staff-${name}.png`), fullPage: true });
 }
 
