@@ -5,12 +5,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDevnet } from '../devnet/devnet.js';
+import { runDemoHistory } from '../devnet/scenario/demo-history.js';
 import { serveLightProtocols } from '../devnet/rpc.js';
 import { demoWorld, type DemoWorld } from '../devnet/world.js';
 import { demoRollEntries, demoRollTx } from './demo-voting.js';
 import { devnetTxOf } from './demo-tx.js';
 import { createNetNode, type NetNode } from '../net/node.js';
 import type { Clock } from '../shared/clock.js';
+import { EVENTS } from '../shared/events.js';
 import type { Logger } from '../shared/log.js';
 import { openStore, type Store } from '../store/index.js';
 import {
@@ -47,9 +49,15 @@ export async function startDemoChain(o: {
     logger: o.logger.child({ module: 'devnet' }),
   });
   const servers: NetNode[] = [];
+  let stopping = false;
+  let history: Promise<void> = Promise.resolve();
   const cleanup = async () => {
+    stopping = true;
     for (const s of servers) await s.stop().catch(() => undefined);
     net.stop();
+    // Stopping the devnet ends the history's waits; one still in a timed pause (the recall
+    // window) finishes on its own later and finds no validator. Not awaited past a second.
+    await Promise.race([history, sleep(1000)]);
   };
   try {
     const world = demoWorld('demo', net.authority, Math.floor(o.clock.now() / 1000));
@@ -61,6 +69,18 @@ export async function startDemoChain(o: {
     // The world's transactions land in the first blocks; wait (bounded) until they have.
     for (let i = 0; i < 150 && net.validator(0).committedHeight < 3; i++) await sleep(100);
     if (net.validator(0).committedHeight < 3) throw new Error('the devnet made no blocks');
+    // The neighbouring unit's history (recall, ratings, an open confidence vote) takes ~43 s
+    // of real time, so it runs in the background; the demo does not wait for it. Its own
+    // refusals are logged by the scenario; a throw is logged here unless the demo is stopping.
+    const historyLog = o.logger.child({ module: 'demo-history' });
+    history = runDemoHistory(net, historyLog).then(
+      () => undefined,
+      (e: unknown) => {
+        const message = e instanceof Error ? e.message : String(e);
+        if (stopping) historyLog.warn(EVENTS.scenarioFailed, { reason: 'demo stopped', message });
+        else historyLog.error(EVENTS.scenarioFailed, { message });
+      },
+    );
 
     for (const [i, n] of net.nodes.entries()) {
       const s = await createNetNode({ keyFile: join(o.dir, `validator-${i}.key`) });

@@ -137,6 +137,8 @@ export function startDevnet(opts: DevnetOptions): Devnet {
     return node;
   };
 
+  let stopped = false;
+  const stopWaiters = new Set<() => void>();
   const devnet: Devnet = {
     genesis,
     authority,
@@ -186,6 +188,7 @@ export function startDevnet(opts: DevnetOptions): Devnet {
       };
     },
     waitForHeight(height, timeoutMs = 30_000) {
+      if (stopped) return Promise.reject(new Error('devnet stopped'));
       const done = () => nodes.every((x) => !x.running || x.validator.committedHeight >= height);
       if (done()) return Promise.resolve();
       return new Promise((resolve, reject) => {
@@ -196,6 +199,10 @@ export function startDevnet(opts: DevnetOptions): Devnet {
           if (e === undefined) resolve();
           else reject(e);
         };
+        // A script waiting on a stopped devnet ends now, not at its timeout.
+        const onStop = () => finish(new Error('devnet stopped'));
+        stopWaiters.add(onStop);
+        offs.push(() => stopWaiters.delete(onStop));
         const timer = setTimeout(() => {
           const hs = nodes.map((x) => (x.running ? x.validator.committedHeight : 'down')).join(',');
           finish(new Error(`devnet did not reach height ${height} in ${timeoutMs} ms (at ${hs})`));
@@ -210,6 +217,8 @@ export function startDevnet(opts: DevnetOptions): Devnet {
       });
     },
     stop() {
+      stopped = true;
+      for (const w of [...stopWaiters]) w();
       for (const node of nodes) {
         node.validator.stop();
         if (node.running) stores.get(node.index)?.close();

@@ -88,6 +88,8 @@ export const SYNC_EVENTS = {
   statePulled: 'sync.state.pulled',
   witnessInvalid: 'sync.witness.invalid',
   trustExpired: 'sync.trust.expired',
+  evidenceStoreFailed: 'sync.evidence.store-failed',
+  alarmRestored: 'sync.alarm.restored',
   netNodeStart: 'net.node.start',
   netNodeStop: 'net.node.stop',
   netKeyCreated: 'net.key.created',

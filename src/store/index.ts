@@ -55,6 +55,7 @@ export {
   type VerifiedExport,
   type ExportVerifyError,
 } from './export.js';
+export type { EvidenceLog, EvidenceRecord, EvidenceError, NewEvidence } from './evidence.js';
 export type { SyncedChainData, VerifiedHeader, StateItem, SyncedWriteError } from './synced.js';
 export type { Polls, PollsState, PollsAction, PollsError, StaffEvent } from './polls.js';
 export type { StorageError } from './errors.js';

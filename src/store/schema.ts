@@ -210,9 +210,38 @@ CREATE TRIGGER outbox_tail_no_delete BEFORE DELETE ON outbox_tail
 BEGIN SELECT RAISE(ABORT, 'the outbox tail floor is never deleted'); END;
 `;
 
+// V3: light-client evidence (docs/sync.md, "The alarm"). A witness conflict is written here
+// in the same moment the alarm is raised, so a restarted kiosk is still alarmed and the
+// evidence can be filed. Rows are never deleted or rewritten; the only change is the one-way
+// resolution a technician records after re-provisioning.
+const V3 = `
+CREATE TABLE evidence (
+  id            INTEGER PRIMARY KEY,
+  chain_id      TEXT    NOT NULL,
+  height        INTEGER NOT NULL CHECK (height >= 1),
+  common_height INTEGER NOT NULL CHECK (common_height >= 0 AND common_height < height),
+  primary_peer  TEXT    NOT NULL,
+  witness_peer  TEXT    NOT NULL,
+  body          BLOB    NOT NULL,
+  created_ms    INTEGER NOT NULL,
+  resolved_ms   INTEGER CHECK (resolved_ms IS NULL OR resolved_ms >= created_ms)
+) STRICT;
+CREATE INDEX evidence_open ON evidence (chain_id, id) WHERE resolved_ms IS NULL;
+CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence
+BEGIN SELECT RAISE(ABORT, 'evidence is never deleted'); END;
+CREATE TRIGGER evidence_immutable
+BEFORE UPDATE OF id, chain_id, height, common_height, primary_peer, witness_peer, body,
+  created_ms ON evidence
+BEGIN SELECT RAISE(ABORT, 'evidence is immutable'); END;
+CREATE TRIGGER evidence_resolve_once BEFORE UPDATE OF resolved_ms ON evidence
+WHEN OLD.resolved_ms IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'evidence is resolved once'); END;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: V1 },
   { version: 2, name: 'no index write on enqueue', sql: V2 },
+  { version: 3, name: 'light-client evidence', sql: V3 },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -19,6 +19,7 @@ import {
 import { createOutbox, type BallotRow, type Outbox } from './outbox.js';
 import { createPolls, type Polls } from './polls.js';
 import { createReconciliation, MAX_PAGE, type Reconciliation } from './reconcile.js';
+import { createEvidenceLog, type EvidenceLog } from './evidence.js';
 import { createSyncedChainData, type SyncedChainData } from './synced.js';
 import { ELECTION_ID_RE } from './validate.js';
 
@@ -44,6 +45,8 @@ export interface Store {
   readonly chain: ConfirmationChain;
   readonly audit: AuditLog;
   readonly synced: SyncedChainData;
+  /** Light-client evidence; an unresolved row is the sync node's alarm (docs/sync.md). */
+  readonly evidence: EvidenceLog;
   readonly polls: Polls;
   readonly reconciliation: Reconciliation;
   /**
@@ -138,6 +141,7 @@ export function openStore(opts: StoreOptions): Result<Store, StoreOpenError> {
     chain,
     audit: auditApi,
     synced: createSyncedChainData(db),
+    evidence: createEvidenceLog(db, () => opts.clock.now()),
     polls,
     reconciliation,
     exportReconciliation(electionId, format, signer, staffId) {

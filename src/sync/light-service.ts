@@ -2,7 +2,7 @@
 // from a primary validator verified by bisection, the newest one cross-checked with a witness
 // before anything acts on it, and every verified block persisted. A witness conflict is the
 // one thing it cannot resolve alone: it stops, raises the staff alarm and keeps the evidence.
-import { encodeCanonical, type Canonical } from '../protocol/encoding.js';
+import { decodeCanonical, encodeCanonical, type Canonical } from '../protocol/encoding.js';
 import { toHex } from '../protocol/hash.js';
 import { headerHash, type Header, type LightBlock } from '../protocol/header.js';
 import type { Store } from '../store/index.js';
@@ -21,6 +21,7 @@ import {
   type TrustedState,
   type TrustOptions,
   type VerifyError,
+  EvidenceSchema,
 } from './light/index.js';
 import type { FetchError, PeerRpc } from './rpc.js';
 import { loadTrustedState, saveLightBlock, storedHeader } from './trust-store.js';
@@ -33,9 +34,12 @@ export interface Alarm {
   readonly height: number;
   readonly primaryPeer: string;
   readonly witnessPeer: string;
-  readonly evidence: Evidence;
+  /** Null only when a stored body no longer decodes (a damaged database): still alarmed. */
+  readonly evidence: Evidence | null;
   /** Canonical CBOR of the evidence (EvidenceSchema), as it would be filed. */
   readonly evidenceBytes: Uint8Array;
+  /** Its row in the store's evidence table; null if storing it failed (then memory only). */
+  readonly evidenceId: number | null;
   readonly at: number;
 }
 
@@ -99,6 +103,34 @@ export class LightClient {
 
   constructor(private readonly d: LightClientDeps) {
     for (const v of d.checkpoint.validatorSet.validators) this.validatorKeys.add(toHex(v.pubKey));
+    this.restoreAlarm();
+  }
+
+  /**
+   * An unresolved evidence row is an alarm raised before a restart: the kiosk stays stopped
+   * rather than cross-checking again (and maybe trusting a fork the witness no longer shows).
+   */
+  private restoreAlarm(): void {
+    const row = this.d.store.evidence.open(this.d.chainId);
+    if (row === undefined) return;
+    const decoded = decodeCanonical(row.body);
+    const parsed = decoded.ok ? EvidenceSchema.safeParse(decoded.value) : undefined;
+    this.alarmState = {
+      kind: 'witness-conflict',
+      height: row.height,
+      primaryPeer: row.primaryPeer,
+      witnessPeer: row.witnessPeer,
+      evidence: parsed?.success === true ? parsed.data : null,
+      evidenceBytes: row.body,
+      evidenceId: row.id,
+      at: row.createdMs,
+    };
+    this.lastError = { kind: 'alarmed' };
+    this.d.logger.error(EVENTS.alarmRestored, {
+      height: row.height,
+      evidenceId: row.id,
+      decodes: parsed?.success === true,
+    });
   }
 
   get trusted(): TrustedState | undefined {
@@ -295,6 +327,22 @@ export class LightClient {
 
   private raiseAlarm(evidence: Evidence, primaryPeer: string, witnessPeer: string): void {
     const evidenceBytes = encodeCanonical(evidence as unknown as Canonical);
+    // Stored before anything else so the alarm survives a restart; a storage failure still
+    // alarms (in memory), and says so.
+    const stored = this.d.store.evidence.record({
+      chainId: this.d.chainId,
+      height: evidence.height,
+      commonHeight: evidence.commonHeight,
+      primaryPeer,
+      witnessPeer,
+      body: evidenceBytes,
+    });
+    if (!stored.ok) {
+      this.d.logger.error(EVENTS.evidenceStoreFailed, {
+        height: evidence.height,
+        error: stored.error.kind,
+      });
+    }
     this.alarmState = {
       kind: 'witness-conflict',
       height: evidence.height,
@@ -302,6 +350,7 @@ export class LightClient {
       witnessPeer,
       evidence,
       evidenceBytes,
+      evidenceId: stored.ok ? stored.value : null,
       at: this.d.clock.now(),
     };
     const primary = toHex(headerHash(evidence.primary.header));

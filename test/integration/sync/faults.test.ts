@@ -92,7 +92,7 @@ describe('sync: faults', () => {
   it('>= 1/3 byzantine signers via a faulty primary: witness conflict, alarm, evidence, nothing moves', async () => {
     await w.t.until(w.t.net.validator(0).committedHeight + 2);
     const byz = await byzantinePrimary([0, 1]);
-    const k = await w.kiosk(withPrimary(byz));
+    const k = await w.kiosk(withPrimary(byz), 'alarmed');
     const ids = k.enqueue(1);
     await k.sync.runOnce();
     const st = k.sync.status();
@@ -101,7 +101,7 @@ describe('sync: faults', () => {
     const alarm = must(k.sync.light.alarm);
     const ev = decodeCanonical(alarm.evidenceBytes);
     expect(ev.ok && EvidenceSchema.safeParse(ev.value).success).toBe(true);
-    expect(alarm.evidence.commonHeight).toBe(1);
+    expect(alarm.evidence?.commonHeight).toBe(1);
     // The forged header was never stored or trusted; the ballot stays queued.
     expect(k.store.synced.latestHeader(w.t.net.genesis.chainId)?.height).toBe(1);
     expect(st.verifiedHeight).toBe(1);
@@ -110,6 +110,37 @@ describe('sync: faults', () => {
     expect(states(k, ids)).toEqual(['queued']);
     const audit = k.store.audit.entries(-1, 100);
     expect(audit.some((e) => e.event === EVENTS.witnessConflict)).toBe(true);
+    // The evidence is stored as an open alarm, with the bytes the alarm carries.
+    const rows = k.store.evidence.list(w.t.net.genesis.chainId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ height: alarm.height, commonHeight: 1, resolvedMs: null });
+    expect(rows[0]?.body).toEqual(alarm.evidenceBytes);
+    expect(st.alarm?.evidenceId).toBe(rows[0]?.id);
+
+    // Restart: the same database, a new node and service. Still alarmed before any round,
+    // and the rounds neither cross-check again nor move the ballot.
+    k.sync.stop();
+    await k.node.stop();
+    k.store.close();
+    const again = await w.kiosk(withPrimary(byz), 'alarmed');
+    const restored = again.sync.status().alarm;
+    expect(restored).toMatchObject({
+      kind: 'witness-conflict',
+      height: alarm.height,
+      evidenceId: rows[0]?.id,
+      primaryPeer: alarm.primaryPeer,
+    });
+    expect(must(again.sync.light.alarm).evidence?.commonHeight).toBe(1);
+    await again.sync.runOnce();
+    await w.t.step(2000);
+    await again.sync.runOnce();
+    expect(states(again, ids)).toEqual(['queued']);
+    expect(again.sync.status().lastError).toBe('alarmed');
+    expect(again.store.evidence.list(w.t.net.genesis.chainId)).toHaveLength(1);
+    const conflicts = again.store.audit
+      .entries(-1, 1000)
+      .filter((e) => e.event === EVENTS.witnessConflict);
+    expect(conflicts).toHaveLength(1);
   }, 60_000);
 
   it('< 1/3 byzantine signers: the forged chain is refused, an honest primary takes over', async () => {

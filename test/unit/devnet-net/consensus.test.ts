@@ -74,6 +74,18 @@ describe('devnet consensus (in-process, manual clock)', () => {
     ).toBe('stale-seq');
   });
 
+  it('stopping the devnet ends pending and later waitForHeight at once, not at the timeout', async () => {
+    t = testNet();
+    const pending = t.net.waitForHeight(1_000, 600_000);
+    const outcome = pending.then(
+      () => 'resolved',
+      (e: Error) => e.message,
+    );
+    t.net.stop();
+    expect(await outcome).toBe('devnet stopped');
+    await expect(t.net.waitForHeight(1, 600_000)).rejects.toThrow('devnet stopped');
+  });
+
   it('a crashed validator restarts from its store and catches up from peers', async () => {
     t = testNet();
     await t.until(2);

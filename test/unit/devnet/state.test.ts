@@ -99,6 +99,42 @@ describe('AppState', () => {
     expect(() => AppState.empty().apply(new Map([['nofamily', 1]]))).toThrow(/no family/);
   });
 
+  it('across many blocks of inserts and deletes (chunk splits, emptied families) it matches a plain map', () => {
+    const rnd = fc.sample(fc.nat(1_000_000), { numRuns: 3000, seed: 7 });
+    let r = 0;
+    const next = (): number => rnd[r++ % rnd.length] as number;
+    const model = new Map<string, Canonical>();
+    let s = AppState.empty();
+    const history: [AppState, string][] = [];
+    for (let block = 0; block < 12; block++) {
+      const diff = new Map<string, Canonical | null>();
+      for (let i = 0; i < 150; i++) {
+        const k = `${block === 4 ? 'jury' : 'nullifier'}/e/${(next() % 900).toString(16)}`;
+        diff.set(k, next() % 4 === 0 ? null : { block, i });
+      }
+      if (block === 9) for (const k of model.keys()) if (k.startsWith('jury/')) diff.set(k, null);
+      s = s.apply(diff);
+      for (const [k, v] of diff) {
+        if (v === null) model.delete(k);
+        else model.set(k, v);
+      }
+      const sorted = [...model].sort((x, y) => compareKeys(x[0], y[0]));
+      expect(s.size).toBe(model.size);
+      expect(s.list('nullifier/e/a')).toEqual(
+        sorted.filter(([k]) => k.startsWith('nullifier/e/a')),
+      );
+      for (const k of ['nullifier/e/1', 'nullifier/e/zz', 'jury/e/0', 'nullifier/e/384']) {
+        expect(s.get(k)).toEqual(model.get(k));
+      }
+      const tree = buildStateTree(sorted.map(([key, v]) => ({ key, value: encodeCanonical(v) })));
+      expect(toHex(s.appHash())).toBe(toHex(tree.root));
+      history.push([s, toHex(tree.root)]);
+    }
+    expect(s.list('jury/')).toEqual([]);
+    // Older states are untouched by later blocks.
+    for (const [old, root] of history) expect(toHex(old.appHash())).toBe(root);
+  });
+
   it('an overlay reads through, hides deletions, lists merged entries in order, and never writes its base', () => {
     const base = AppState.empty().apply(
       new Map([

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BallotFactory, openTestStore, tempDir } from './fixtures.js';
+import { SCHEMA_VERSION } from '../../../src/store/schema.js';
 
 describe('outbox', () => {
   let t: ReturnType<typeof tempDir>;
@@ -24,6 +25,7 @@ describe('outbox', () => {
       .all();
     expect(tables.map((x) => x.name).sort()).toEqual([
       'audit_log',
+      'evidence',
       'headers',
       'outbox',
       'outbox_tail',
@@ -209,7 +211,7 @@ describe('outbox', () => {
     store.outbox.enqueue(a);
     store.close();
     store = openTestStore(t.dir);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(2);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(store.outbox.get(a.ballotId)?.state).toBe('queued');
     const g = BallotFactory.after(store.chain.head());
     expect(store.outbox.enqueue(g.next()).ok).toBe(true);

@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS } from '../../../src/store/schema.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../../src/store/schema.js';
 import { BallotFactory, openTestStore, tempDir } from './fixtures.js';
 
 let t: ReturnType<typeof tempDir>;
@@ -133,7 +133,7 @@ describe('migration from schema V1', () => {
     );
     v1.close();
     store = openTestStore(t.dir, { path });
-    expect(store.db.pragma('user_version', { simple: true })).toBe(2);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(floor(store)).toBe(1);
     expect(bs.map((b) => store.outbox.get(b.ballotId)?.state)).toEqual(states);
     expect(store.chain.verify()).toMatchObject({ ok: true });
