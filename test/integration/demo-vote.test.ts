@@ -98,7 +98,8 @@ describe('a vote through the whole demo kiosk', () => {
       outcome: 'profile',
       profile: {
         personId: 'ales',
-        name: { en: 'Candidate ales' },
+        // The registered display names, in every language (not the kiosk's translation).
+        name: { be: 'Алесь Бандарэнка', ru: 'Алесь Бондаренко', en: 'Ales Bandarenka' },
         certificate: { issuer: 'demo-ministry', certificateId: 'mq-ales', valid: true },
       },
     });
