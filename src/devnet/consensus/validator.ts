@@ -178,11 +178,15 @@ export class Validator {
     return this.states.get(height);
   }
 
+  // A stopped (crashed) validator's store may already be closed while a peer's catch-up still
+  // holds a reference to it: it serves nothing, like a process that is gone.
   block(height: number): Block | undefined {
+    if (!this.running) return undefined;
     return this.o.store.block(height);
   }
 
   lightBlock(height: number): LightBlock | undefined {
+    if (!this.running) return undefined;
     const b = this.o.store.block(height);
     if (b === undefined) return undefined;
     return {

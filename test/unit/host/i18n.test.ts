@@ -32,8 +32,11 @@ describe('translations', () => {
   it('Belarusian and Russian are actually translated (not English copies)', () => {
     const b = leaves(be as Tree);
     const r = leaves(ru as Tree);
+    // A string of only placeholders, digits and punctuation ("{{label}}: {{percent}} %") is
+    // the same in every language; anything with words must differ.
+    const hasWords = (v: string) => /\p{L}/u.test(v.replace(/\{\{[^}]*\}\}/g, ''));
     const copied = [...ref].filter(
-      ([k, v]) => !k.startsWith('language.') && (b.get(k) === v || r.get(k) === v),
+      ([k, v]) => !k.startsWith('language.') && hasWords(v) && (b.get(k) === v || r.get(k) === v),
     );
     expect(copied).toEqual([]);
   });
