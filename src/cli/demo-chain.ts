@@ -4,11 +4,13 @@
 // so it lives with the CLI, not in the host (the devnet never sits under src/main).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDevnet } from '../devnet/devnet.js';
+import { startDevnet, type Devnet } from '../devnet/devnet.js';
 import { runDemoHistory } from '../devnet/scenario/demo-history.js';
+import { DEMO_JURY_BILL, demoJuryRequestTxs, runDemoJury } from '../devnet/scenario/demo-jury.js';
+import { AuthorityTxs, realClockDriver } from '../devnet/scenario/driver.js';
 import { serveLightProtocols } from '../devnet/rpc.js';
 import { demoWorld, type DemoWorld } from '../devnet/world.js';
-import { demoRollEntries, demoRollTx } from './demo-voting.js';
+import { DEMO_JURORS, demoJuryToken, demoRoll, demoRollTx } from './demo-voting.js';
 import { devnetTxOf } from './demo-tx.js';
 import { createNetNode, type NetNode } from '../net/node.js';
 import type { Clock } from '../shared/clock.js';
@@ -27,10 +29,48 @@ export interface DemoChain {
   readonly world: DemoWorld;
   readonly store: Store;
   readonly sync: SyncService;
-  /** The sample people's roll entries (sample person id → entry). */
-  readonly rollEntries: Map<string, Uint8Array>;
   view(): ChainView;
   close(): Promise<void>;
+}
+
+/**
+ * The demo world and what follows it at once, in seq order: the world's transactions, the
+ * roll-add of the sample people, their qualification as jurors and the jury request (a juror
+ * must be on the roll to qualify; the jury election waits for the draw, runDemoJury).
+ * `tokenOf` is the roll authority's eligibility token for a drawn juror's entry.
+ */
+export function demoSetup(
+  net: Devnet,
+  nowMs: number,
+): {
+  world: DemoWorld;
+  txs: Uint8Array[];
+  tokenOf: (entry: Uint8Array) => Uint8Array | undefined;
+  /** The authority's seq counter after these txs, for the scripts that follow them. */
+  auth: AuthorityTxs;
+} {
+  const nowS = Math.floor(nowMs / 1000);
+  const world = demoWorld('demo', net.authority, nowS, 14, { juryBill: DEMO_JURY_BILL });
+  const roll = demoRoll(nowMs);
+  const jurors = DEMO_JURORS.map((id) => {
+    const p = roll.get(id);
+    if (p === undefined) throw new Error(`demo juror ${id} is not on the demo roll`);
+    return p.entry;
+  });
+  const jury = world.elections.find((e) => e.kind === 'jury');
+  if (jury === undefined) throw new Error('the demo world has no jury election');
+  const rollTx = demoRollTx(
+    world,
+    net,
+    [...roll.values()].map((p) => p.entry),
+  );
+  const auth = new AuthorityTxs(net.authority, world.txs.length + 1);
+  return {
+    world,
+    txs: [...world.txs, rollTx, ...demoJuryRequestTxs(auth, world, jurors, nowS)],
+    tokenOf: demoJuryToken(roll, jury.electionId),
+    auth,
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -60,27 +100,33 @@ export async function startDemoChain(o: {
     await Promise.race([history, sleep(1000)]);
   };
   try {
-    const world = demoWorld('demo', net.authority, Math.floor(o.clock.now() / 1000));
-    const rollEntries = demoRollEntries(o.clock.now());
-    for (const tx of [...world.txs, demoRollTx(world, net, rollEntries.values())]) {
+    const { world, txs: setup, tokenOf, auth } = demoSetup(net, o.clock.now());
+    for (const tx of setup) {
       const r = net.submit(tx, 0);
       if (!r.ok) throw new Error(`demo world transaction refused: ${JSON.stringify(r.error)}`);
     }
     // The world's transactions land in the first blocks; wait (bounded) until they have.
     for (let i = 0; i < 150 && net.validator(0).committedHeight < 3; i++) await sleep(100);
     if (net.validator(0).committedHeight < 3) throw new Error('the devnet made no blocks');
-    // The neighbouring unit's history (recall, ratings, an open confidence vote) takes ~43 s
-    // of real time, so it runs in the background; the demo does not wait for it. Its own
-    // refusals are logged by the scenario; a throw is logged here unless the demo is stopping.
+    // In the background, side by side, signing with one authority seq counter: the jury (its
+    // draw comes juryLookback blocks after the request, ~10 s; then the eligibility tokens and
+    // the jury election, which the kiosk lists at its next refresh) and Polatsk's history
+    // (recall, ratings, an open confidence vote; ~43 s). The demo waits for neither. Their
+    // refusals are logged by the scenarios; a throw is logged here unless the demo is stopping.
+    const logThrow = (log: Logger) => (e: unknown) => {
+      const message = e instanceof Error ? e.message : String(e);
+      if (stopping) log.warn(EVENTS.scenarioFailed, { reason: 'demo stopped', message });
+      else log.error(EVENTS.scenarioFailed, { message });
+    };
+    const juryLog = o.logger.child({ module: 'demo-jury' });
     const historyLog = o.logger.child({ module: 'demo-history' });
-    history = runDemoHistory(net, historyLog).then(
-      () => undefined,
-      (e: unknown) => {
-        const message = e instanceof Error ? e.message : String(e);
-        if (stopping) historyLog.warn(EVENTS.scenarioFailed, { reason: 'demo stopped', message });
-        else historyLog.error(EVENTS.scenarioFailed, { message });
-      },
-    );
+    history = Promise.all([
+      runDemoJury(realClockDriver(net), { world, tokenOf, auth, logger: juryLog }).then(
+        () => undefined,
+        logThrow(juryLog),
+      ),
+      runDemoHistory(net, historyLog, auth).then(() => undefined, logThrow(historyLog)),
+    ]).then(() => undefined);
 
     for (const [i, n] of net.nodes.entries()) {
       const s = await createNetNode({ keyFile: join(o.dir, `validator-${i}.key`) });
@@ -122,7 +168,6 @@ export async function startDemoChain(o: {
     sync.start();
     return {
       world,
-      rollEntries,
       store,
       sync,
       view() {

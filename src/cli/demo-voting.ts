@@ -1,14 +1,22 @@
 // The demo's voting: the simulated card reader's sample people are on the demo unit's roll
-// (locally, and on chain through one authority `roll-add`), one of them is a drawn juror, and
-// the kiosk votes with the demo world's registered kiosk key. What the voting service knows of
-// the chain is verified state pulled by the kiosk's own light node. Whether an election takes votes
-// is the polls service's verdict (the demo opens the polls at start; staff can pause/close).
-import { deriveIdentityKey, deriveRollEntry, type RollParams } from '../ballot/index.js';
+// (locally, and on chain through one authority `roll-add`), two of them are qualified jurors
+// whom the chain draws for the demo bill's jury (src/devnet/scenario/demo-jury.ts), and the
+// kiosk votes with the demo world's registered kiosk key. What the voting service knows of the
+// chain, the jury included, is verified state pulled by the kiosk's own light node. Whether an
+// election takes votes is the polls service's verdict (the demo opens the polls at start;
+// staff can pause/close).
+import {
+  deriveIdentityKey,
+  deriveNullifier,
+  deriveRollEntry,
+  type RollParams,
+} from '../ballot/index.js';
 import { encodeTx, signTx, type TxBody } from '../devnet/app/index.js';
 import type { Devnet } from '../devnet/devnet.js';
 import { DEMO_HISTORY_OPEN_POLL } from '../devnet/scenario/demo-history.js';
 import { DEMO_UNIT, type DemoWorld } from '../devnet/world.js';
 import { parseMrz } from '../hardware/mrz/parse-mrz.js';
+import { toHex } from '../protocol/hash.js';
 import { SAMPLE_PEOPLE } from '../hardware/sim/people.js';
 import type { ReceiptPrinter } from '../hardware/types.js';
 import type { Clock, TimerHandle } from '../shared/clock.js';
@@ -24,23 +32,50 @@ import { createVerifiedChainView } from '../main/voting/verified-chain-view.js';
  * provisioning bundle (docs/keys.md), never from source code. */
 export const DEMO_ROLL_SECRET = new Uint8Array(32).fill(0x5e);
 export const DEMO_ROLL_PARAMS: RollParams = { rollId: 'demo-roll-1', N: 1 << 12, r: 8, p: 1 };
-/** The sample person who was drawn for the demo jury. */
+/** A sample person the chain draws for the demo jury (the one the tests insert). */
 export const DEMO_JUROR = 'pashkevich-td3';
+/**
+ * The demo unit's qualified jurors: the jury is as large as this pool, so each is drawn. Not
+ * lutsevich-td1 or eriksson-td3, whom the demo tests insert as voters who are not drawn.
+ */
+export const DEMO_JURORS: readonly string[] = [DEMO_JUROR, 'eriksson-td1'];
 
-export function demoRollEntries(nowMs: number): Map<string, Uint8Array> {
-  const out = new Map<string, Uint8Array>();
+/** A sample person as the roll authority knows them (it derived the roll from identities). */
+export interface DemoRollPerson {
+  readonly entry: Uint8Array;
+  readonly identityKey: Uint8Array;
+}
+
+export function demoRoll(nowMs: number): Map<string, DemoRollPerson> {
+  const out = new Map<string, DemoRollPerson>();
   for (const p of SAMPLE_PEOPLE) {
     const doc = parseMrz(p.mrz, nowMs);
     if (!doc.ok) continue; // the expired sample card is refused at the reader anyway
-    out.set(
-      p.id,
-      deriveRollEntry(
-        DEMO_ROLL_SECRET,
-        deriveIdentityKey(DEMO_ROLL_PARAMS, documentIdentity(doc.value)),
-      ),
-    );
+    const identityKey = deriveIdentityKey(DEMO_ROLL_PARAMS, documentIdentity(doc.value));
+    out.set(p.id, { entry: deriveRollEntry(DEMO_ROLL_SECRET, identityKey), identityKey });
   }
   return out;
+}
+
+export function demoRollEntries(nowMs: number): Map<string, Uint8Array> {
+  return new Map([...demoRoll(nowMs)].map(([id, p]) => [id, p.entry]));
+}
+
+/**
+ * The roll authority's eligibility token for a drawn roll entry: that person's nullifier for
+ * the jury election (docs/governance.md "Juries"); undefined for an entry not on the roll.
+ */
+export function demoJuryToken(
+  roll: ReadonlyMap<string, DemoRollPerson>,
+  electionId: string,
+): (entry: Uint8Array) => Uint8Array | undefined {
+  const byEntry = new Map([...roll.values()].map((p) => [toHex(p.entry), p]));
+  return (entry) => {
+    const p = byEntry.get(toHex(entry));
+    return p === undefined
+      ? undefined
+      : deriveNullifier(DEMO_ROLL_SECRET, p.identityKey, electionId);
+  };
 }
 
 /** The authority transaction that puts the sample people on the demo unit's roll. */
@@ -73,7 +108,6 @@ export const DEMO_VIEW_REFRESH_MS = 5_000;
  */
 export async function createDemoVoting(o: {
   world: DemoWorld;
-  rollEntries: Map<string, Uint8Array>;
   store: Store;
   sync: Pick<SyncService, 'pullState' | 'light'>;
   printer: Pick<ReceiptPrinter, 'print'>;
@@ -81,8 +115,6 @@ export async function createDemoVoting(o: {
   logger: Logger;
   canVote: (electionId: string) => boolean;
 }): Promise<VotingService> {
-  const jury = o.world.elections.find((e) => e.kind === 'jury');
-  const juror = o.rollEntries.get(DEMO_JUROR);
   const verified = createVerifiedChainView({
     unit: o.world.unit,
     source: {
@@ -92,8 +124,6 @@ export async function createDemoVoting(o: {
         return r.ok ? r.value.time : null;
       },
     },
-    // The demo world's jury election is a plain election with no on-chain draw.
-    extraJurors: jury !== undefined && juror !== undefined ? { [jury.electionId]: [juror] } : {},
   });
   const log = o.logger.child({ module: 'voting' });
   const refresh = async (): Promise<boolean> => {

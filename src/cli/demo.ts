@@ -65,7 +65,6 @@ export async function runDemo(argv: string[]): Promise<number> {
     try {
       voting = await createDemoVoting({
         world: chainRef.world,
-        rollEntries: chainRef.rollEntries,
         store: chainRef.store,
         sync: chainRef.sync,
         logger,

@@ -47,6 +47,22 @@ export interface DemoWorld {
   readonly elections: readonly DemoElection[];
   /** Roll entries of the demo voters (opaque 32-byte values, as the app stores them). */
   readonly rollEntries: readonly Uint8Array[];
+  /**
+   * With `juryBill`: the jury election's `election-create` body (no seq), left out of `txs`.
+   * A jury election needs its bill's jury request on chain first, and the demo creates it
+   * only once the jury is drawn and its eligibility tokens are published
+   * (src/devnet/scenario/demo-jury.ts). Null otherwise.
+   */
+  readonly juryElection: {
+    readonly billId: string;
+    readonly body: Record<string, unknown> & { readonly kind: 'election-create' };
+  } | null;
+}
+
+export interface DemoWorldOptions {
+  /** Makes the jury election a real jury vote on this bill (`{kind: 'jury', billId}`); without
+   * it the jury election is a general election any voter on the roll may vote (tests). */
+  readonly juryBill?: string;
 }
 
 const L = (be: string, ru: string, en: string): Localized => ({ be, ru, en });
@@ -176,6 +192,7 @@ export function demoWorld(
   authority: Ed25519Signer,
   nowS: number,
   windowDays = 14,
+  options: DemoWorldOptions = {},
 ): DemoWorld {
   let seq = 0;
   const tx = (body: Record<string, unknown>): Uint8Array =>
@@ -217,6 +234,7 @@ export function demoWorld(
       }),
     ),
   ];
+  let juryElection: DemoWorld['juryElection'] = null;
   const elections: DemoElection[] = ALL_KINDS.map((kind) => {
     const electionId = `e-demo-${kind}`;
     const guardians = generateGuardianKeys(
@@ -240,23 +258,27 @@ export function demoWorld(
     const ctx = loadElection(election);
     if (!ctx.ok) throw new Error(`demo election ${electionId}: ${JSON.stringify(ctx.error)}`);
     // Office elections fill a seat from registered candidates; every other kind is general
-    // here (rating/recall polls need a serving official, which only an office tally makes).
+    // here (rating/recall polls need a serving official, which only an office tally makes),
+    // except the jury vote when the caller draws its jury.
+    const juryBill = kind === 'jury' ? options.juryBill : undefined;
     const purpose: Purpose =
       kind === 'single-choice'
         ? { kind: 'office', office: 'mayor', candidates: CANDIDATES }
-        : { kind: 'general' };
-    txs.push(
-      tx({
-        kind: 'election-create',
-        electionId,
-        unit: DEMO_UNIT,
-        purpose,
-        window,
-        ballotStyles: ['main'],
-        guardianKey: ctx.value.Kbytes,
-        definition: encodeElection(election),
-      }),
-    );
+        : juryBill !== undefined
+          ? { kind: 'jury', billId: juryBill }
+          : { kind: 'general' };
+    const body = {
+      kind: 'election-create',
+      electionId,
+      unit: DEMO_UNIT,
+      purpose,
+      window,
+      ballotStyles: ['main'],
+      guardianKey: ctx.value.Kbytes,
+      definition: encodeElection(election),
+    } as const;
+    if (juryBill === undefined) txs.push(tx(body));
+    else juryElection = { billId: juryBill, body };
     return { electionId, kind, election, ctx: ctx.value, guardians };
   });
   return {
@@ -265,5 +287,6 @@ export function demoWorld(
     kiosk: { kioskId: DEMO_KIOSK_ID, signer: kiosk },
     elections,
     rollEntries,
+    juryElection,
   };
 }

@@ -28,7 +28,8 @@ export function App() {
     let alive = true;
     void call('system.hello', {}).then((r) => {
       if (!alive || !r.ok) return;
-      setSession(r.value.session);
+      // Only if no live event came first (the socket greets with the current view).
+      setSession((s) => s ?? r.value.session);
       setDevices(r.value.devices);
       setDevDock(r.value.devDock);
     });
@@ -63,9 +64,10 @@ export function App() {
   }, [language, t]);
 
   const chooseLanguage = useCallback((l: Language) => {
-    void call('session.setLanguage', { language: l }).then((r) => {
-      if (r.ok) setSession(r.value);
-    });
+    // The new view arrives as a live event. Taking it from this answer too would race the
+    // event stream: a card pulled right after the tap broadcasts 'attract' first, and the
+    // late answer would put the old voter's screen back.
+    void call('session.setLanguage', { language: l });
   }, []);
 
   // Per-voter accessibility settings live in the provider and reset when the session

@@ -332,14 +332,35 @@ describe('the voter screens against the demo kiosk', () => {
     await remove();
   });
 
-  it('the drawn juror sees and votes the jury ballot', async () => {
-    await insert(DEMO_JUROR);
+  it('the drawn juror sees and votes the jury ballot, and the chain takes it', async () => {
+    // The demo creates the jury election only once the chain has drawn the jury and holds its
+    // eligibility tokens (~10 s after the devnet starts, src/devnet/scenario/demo-jury.ts);
+    // the kiosk lists it after its next verified refresh (every 5 s). Usually there by now.
+    const until = Date.now() + 60_000;
+    for (;;) {
+      await insert(DEMO_JUROR);
+      if ((await page.getByTestId('open-e-demo-jury').count()) > 0) break;
+      await remove();
+      if (Date.now() > until) throw new Error('e-demo-jury was not on the juror’s list in 60 s');
+      await new Promise((r) => setTimeout(r, 2000));
+    }
     await open('e-demo-jury');
     await toggle('option-for', true);
     await capture('ballot-jury');
-    await castAndCheck(await reviewAndSeal(false), []);
+    const paper = await castAndCheck(await reviewAndSeal(false), []);
     await backToList();
     await remove();
+    // A jury ballot is valid on chain only with a drawn juror's eligibility token as its
+    // nullifier: final (not rejected) shows the kiosk's juror is the chain's.
+    const qr = /veche:ballot:v1:\S+/.exec(paper)?.[0] ?? '';
+    expect(qr).not.toBe('');
+    let status = '';
+    for (let i = 0; i < 80 && status !== 'final' && status !== 'rejected'; i++) {
+      const v = await kiosk.ok<{ status: string }>('voting.checkReceipt', { code: qr });
+      status = v.status;
+      if (status !== 'final') await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(status).toBe('final');
   });
 
   it('a challenged ballot prints a reveal the verifier accepts and opens to the marks', async () => {
@@ -525,7 +546,13 @@ describe('the voter screens against the demo kiosk', () => {
     const pollId = DEMO_HISTORY_OPEN_POLL;
     const until = Date.now() + 120_000;
     for (;;) {
-      await insert(VOTER);
+      // Until the history lands, this voter may have voted on everything listed: then the
+      // kiosk says there is nothing to vote on instead of showing the list.
+      await kiosk.ok('dock.insertCard', { personId: VOTER });
+      await page
+        .locator('[data-screen="votes"] [data-testid^="open-"], [data-screen="eligibility"]')
+        .first()
+        .waitFor({ timeout: 60_000 });
       if ((await page.getByTestId(`open-${pollId}`).count()) > 0) break;
       await remove();
       if (Date.now() > until) throw new Error(`${pollId} was not on the vote list in 120 s`);

@@ -10,7 +10,7 @@ import type { Result } from '../../shared/result.js';
 import { DEFAULT_UNIT_PARAMS } from '../app/index.js';
 import type { Devnet } from '../devnet.js';
 import { DEMO_UNIT } from '../world.js';
-import { realClockDriver, type ScenarioError } from './driver.js';
+import { realClockDriver, type AuthorityTxs, type ScenarioError } from './driver.js';
 import {
   openPollId,
   runRecallScenario,
@@ -140,6 +140,11 @@ export const DEMO_HISTORY_OPEN_POLL = openPollId(DEMO_HISTORY_UNIT, DEMO_HISTORY
 export function runDemoHistory(
   net: Devnet,
   logger: Logger,
+  auth?: AuthorityTxs,
 ): Promise<Result<RecallScenario, ScenarioError>> {
-  return runRecallScenario(realClockDriver(net), { ...DEMO_HISTORY, logger });
+  return runRecallScenario(realClockDriver(net), {
+    ...DEMO_HISTORY,
+    logger,
+    ...(auth === undefined ? {} : { auth }),
+  });
 }

@@ -81,6 +81,12 @@ export interface RecallScenarioOptions {
   };
   readonly logger?: Logger;
   /**
+   * The authority's seq counter when another script signs authority transactions at the same
+   * time (the demo's jury, src/devnet/scenario/demo-jury.ts); by default the script continues
+   * from the committed seq, which is only right when it is the authority's one script.
+   */
+  readonly auth?: AuthorityTxs;
+  /**
    * Called when a phase is on chain, before the script moves on: a verifier looks at the
    * chain at exactly that point (the recall is still active at 'not-recovered', say).
    */
@@ -172,7 +178,7 @@ async function play(
   log: Logger,
 ): Promise<Result<RecallScenario, ScenarioError>> {
   await firstBlock(d);
-  const auth = AuthorityTxs.continuing(d, d.net.authority);
+  const auth = o.auth ?? AuthorityTxs.continuing(d, d.net.authority);
   const kioskSigner = devnetSigner(o.seed, `kiosk/${o.kioskId}`);
   const kiosk = new KioskSealer(o.kioskId, kioskSigner);
   const step = (name: string) => log.info(EVENTS.scenarioStep, { step: name });
