@@ -170,7 +170,23 @@ async function reviewAndSeal(shots: boolean): Promise<string> {
 
 /** Cast and check the receipt screen and the paper: the code, and never a choice. */
 async function castAndCheck(code: string, choices: string[], shots = false) {
-  await page.getByTestId('cast').click();
+  if (shots) {
+    // The printing screen is up only while the host records and prints; hold the cast's
+    // answer until it has been photographed in every language and orientation.
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    await page.route('**/rpc/voting.cast', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.getByTestId('cast').click();
+    await screen('printing').waitFor();
+    await capture('printing');
+    release();
+    await page.unroute('**/rpc/voting.cast');
+  } else {
+    await page.getByTestId('cast').click();
+  }
   await screen('receipt').waitFor();
   expect(await screen('receipt').getAttribute('data-printed')).toBe('true');
   expect(await page.getByTestId('code').textContent()).toBe(code);
