@@ -175,14 +175,21 @@ async function castAndCheck(code: string, choices: string[], shots = false) {
     // answer until it has been photographed in every language and orientation.
     let release = () => {};
     const held = new Promise<void>((r) => (release = r));
-    await page.route('**/rpc/voting.cast', async (route) => {
-      await held;
-      await route.continue();
+    // Boxed: a promise resolved with a promise would wait for it.
+    let passed: (v: { through: Promise<void> }) => void = () => {};
+    const intercepted = new Promise<{ through: Promise<void> }>((r) => (passed = r));
+    await page.route('**/rpc/voting.cast', (route) => {
+      const through = held.then(() => route.continue());
+      passed({ through });
+      return through;
     });
     await page.getByTestId('cast').click();
     await screen('printing').waitFor();
     await capture('printing');
+    const { through } = await intercepted;
     release();
+    // Unrouting before the held request has gone on would let Playwright continue it too.
+    await through;
     await page.unroute('**/rpc/voting.cast');
   } else {
     await page.getByTestId('cast').click();
