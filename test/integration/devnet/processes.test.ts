@@ -77,14 +77,21 @@ describe('devnet as separate processes', () => {
     kiosk = k.value;
     const node = kiosk;
     const target = 6;
-    // Bounded wait: every validator must reach the target height.
-    for (let i = 0; i < 100; i++) {
+    // Bounded wait: every validator must reach the target height. Four processes starting
+    // on a loaded 2-core machine can take a while; failing here says so plainly.
+    let heights: number[] = [];
+    for (let i = 0; i < 300; i++) {
       const latest = await Promise.all(
         addrs.map((a) => call(node, a, HEADERS_PROTOCOL, { from: null, to: null })),
       );
-      if (latest.every((r) => r.ok && r.value.latest >= target)) break;
+      heights = latest.map((r) => (r.ok ? r.value.latest : -1));
+      if (heights.every((h) => h >= target)) break;
       await sleep(200);
     }
+    expect(
+      heights.every((h) => h >= target),
+      `heights ${heights.join(',')}`,
+    ).toBe(true);
     const blocks = await Promise.all(
       addrs.map((a) => call(node, a, HEADERS_PROTOCOL, { from: 1, to: target })),
     );
@@ -106,5 +113,5 @@ describe('devnet as separate processes', () => {
     if (!st.ok || st.value.status !== 'ok') throw new Error(JSON.stringify(st));
     const v = verifyStateProof(header.appHash, key.kiosk(DEMO_KIOSK_ID), must(st.value.proofs[0]));
     expect(v.ok && v.value !== null).toBe(true);
-  });
+  }, 120_000);
 });
