@@ -1,6 +1,6 @@
 // `veche-kiosk demo`: the host with simulated devices and the dev dock, and the UI in
 // Electron if its runtime is here, else Debian's Chromium as an app window, else the URL.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHost } from '../main/host.js';
@@ -25,6 +25,18 @@ import { createLogger } from '../shared/log.js';
 import { hostArgs, parsePort, untilSignal } from './args.js';
 
 export async function runDemo(argv: string[]): Promise<number> {
+  // Everything the demo writes (its kiosk's store, the staff state and exports, the ready
+  // file) lives under one temporary folder that goes when the demo stops: a demo is thrown
+  // away, and repeated runs must not fill /tmp.
+  const demoDir = mkdtempSync(join(tmpdir(), 'veche-demo-'));
+  try {
+    return await runDemoIn(argv, demoDir);
+  } finally {
+    rmSync(demoDir, { recursive: true, force: true });
+  }
+}
+
+async function runDemoIn(argv: string[], demoDir: string): Promise<number> {
   const args = hostArgs(argv);
   const dir = rendererDir('demo');
   if (dir === null) {
@@ -41,7 +53,8 @@ export async function runDemo(argv: string[]): Promise<number> {
   const port = parsePort(args.port);
   let chain: DemoChain | null = null;
   if (!args['no-chain']) {
-    const dir = mkdtempSync(join(tmpdir(), 'veche-demo-chain-'));
+    const dir = join(demoDir, 'chain');
+    mkdirSync(dir);
     console.log('Starting the local devnet (4 validators) and the kiosk light node…');
     try {
       chain = await startDemoChain({ clock, logger, dir });
@@ -58,7 +71,13 @@ export async function runDemo(argv: string[]): Promise<number> {
   const chainRef = chain;
   const staff =
     chainRef !== null
-      ? await startDemoStaff({ chain: chainRef, devices: sim.devices, clock, logger })
+      ? await startDemoStaff({
+          chain: chainRef,
+          devices: sim.devices,
+          clock,
+          logger,
+          stateDir: join(demoDir, 'staff'),
+        })
       : undefined;
   let voting: VotingService | undefined;
   if (chainRef !== null) {
@@ -102,7 +121,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     const chromium = findChromium();
     const shellEntry = 'dist/host/main/electron/main.js';
     if (electron !== null && existsSync(shellEntry)) {
-      const readyFile = join(mkdtempSync(join(tmpdir(), 'veche-demo-')), 'ready.json');
+      const readyFile = join(demoDir, 'ready.json');
       writeReadyFile(readyFile, {
         type: 'veche-host-ready',
         origin: host.origin,

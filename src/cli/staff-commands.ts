@@ -5,10 +5,9 @@
 // A shell on the appliance is already root, so these do not ask for a staff card: their audit
 // entries carry the console staff id (docs/staff.md). Like the store commands, they refuse to
 // touch the database while the host holds it.
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { HostDevices } from '../main/host.js';
@@ -47,8 +46,11 @@ export async function startDemoStaff(o: {
   devices: HostDevices;
   clock: Clock;
   logger: Logger;
+  /** Created if missing; the demo removes it when it stops. */
+  stateDir: string;
 }): Promise<KioskStaff> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'veche-demo-staff-'));
+  const stateDir = o.stateDir;
+  mkdirSync(stateDir, { recursive: true });
   const exportDir = join(stateDir, 'export');
   mkdirSync(exportDir, { recursive: true });
   const roster = await demoStaffRoster({ card: CARD_COST, pin: PIN_COST });
@@ -74,6 +76,7 @@ export async function startDemoStaff(o: {
       })),
     chainView: () => o.chain.view(),
     syncNow: () => o.chain.sync.runOnce(),
+    evidence: o.chain.sync,
   });
   if (!staff.ok) throw new Error(`demo staff: lockout file ${staff.error.code}`);
   for (const e of o.chain.world.elections) {
@@ -81,11 +84,11 @@ export async function startDemoStaff(o: {
     const r = o.chain.store.polls.apply(e.electionId, 'open', DEMO_STAFF.poll.staffId);
     if (!r.ok) throw new Error(`demo polls ${e.electionId}: ${r.error.kind}`);
   }
-  console.log(`Staff exports go to ${exportDir}`);
+  console.log(`Staff exports go to ${exportDir} (removed when the demo stops)`);
   return staff.value;
 }
 
-function sealerFor(kind: SealerKind): Result<KeySealer, string> {
+export function sealerFor(kind: SealerKind): Result<KeySealer, string> {
   switch (kind) {
     case 'systemd-creds':
       return ok(createSystemdCredsSealer());

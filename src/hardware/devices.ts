@@ -23,7 +23,7 @@ import {
   SIM_HID_READER_INFO,
   SIM_TOUCH_INFO,
 } from './sim/hid-sim.js';
-import { SAMPLE_PEOPLE } from './sim/people.js';
+import { DOCK_CARDS } from './sim/people.js';
 import { PrinterSimulator, type PrinterSimControl } from './sim/printer-sim.js';
 import { HidTouchController } from './touch/touch-controller.js';
 import { nodeHidModule, type HidDeviceInfo, type HidModule } from './transport/hid.js';
@@ -175,7 +175,7 @@ export async function createSimulatedDevices(
   const reader = cardReader;
   const theCard = card;
   const thePrinter = printer;
-  const dock = createDock({ people: SAMPLE_PEOPLE, card: theCard, printer: printerSim, hid });
+  const dock = createDock({ people: DOCK_CARDS, card: theCard, printer: printerSim, hid });
   return ok({
     cardReader: reader,
     printer: thePrinter,

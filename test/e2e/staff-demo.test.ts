@@ -4,8 +4,8 @@
 // staff close the polls, and reconciliation and the signed export show that ballot.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -47,8 +47,13 @@ async function until<T>(what: string, f: () => Promise<T | undefined>, tries = 1
   throw new Error(`timed out waiting for ${what}`);
 }
 
-async function staffIn(m: DemoStaffMember): Promise<void> {
-  await value('dock.injectCardBytes', { hex: demoStaffCardBytes(m).toString('hex') });
+/** A staff card goes in as raw reader bytes, or through the dock's card list (`dockCard`). */
+async function staffIn(m: DemoStaffMember, dockCard?: string): Promise<void> {
+  if (dockCard === undefined) {
+    await value('dock.injectCardBytes', { hex: demoStaffCardBytes(m).toString('hex') });
+  } else {
+    await value('dock.insertCard', { personId: dockCard });
+  }
   await until('the PIN pad', async () => {
     const v = await value<{ state: string }>('staff.get');
     return v.state === 'awaiting-pin' ? v : undefined;
@@ -59,8 +64,9 @@ async function staffIn(m: DemoStaffMember): Promise<void> {
   );
 }
 
-async function staffOut(): Promise<void> {
-  await value('dock.injectCardBytes', { hex: Buffer.from('@CARD_OUT\r\n').toString('hex') });
+async function staffOut(dockCard = false): Promise<void> {
+  if (dockCard) await value('dock.removeCard');
+  else await value('dock.injectCardBytes', { hex: Buffer.from('@CARD_OUT\r\n').toString('hex') });
   await until('the sign-out', async () => {
     const v = await value<{ state: string }>('staff.get');
     return v.state === 'signed-out' ? v : undefined;
@@ -126,11 +132,14 @@ describe('staff on the demo kiosk', () => {
     });
     await value('dock.removeCard');
 
-    await staffIn(DEMO_STAFF.poll);
+    // The dock offers the demo's staff cards next to the sample voters.
+    const dockCards = await value<{ id: string; label: string }[]>('dock.people');
+    expect(dockCards.find((p) => p.id === 'staff-poll')?.label).toContain(DEMO_STAFF.poll.pin);
+    await staffIn(DEMO_STAFF.poll, 'staff-poll');
     expect((await value<{ state: string }>('polls.resume', { electionId: ELECTION })).state).toBe(
       'open',
     );
-    await staffOut();
+    await staffOut(true);
 
     expect(await voterIn()).toContain(ELECTION);
     await value('voting.open', { electionId: ELECTION });
@@ -169,4 +178,14 @@ describe('staff on the demo kiosk', () => {
       expect(verifyExport(readFileSync(join(exportDir, f), 'utf8')).ok).toBe(true);
     expect((await value<{ state: string }>('staff.signOut')).state).toBe('signed-out');
   }, 120_000);
+
+  it('leaves nothing behind in the temporary folder when it stops', async () => {
+    // exportDir is <demo folder>/staff/export: the demo's store, staff state and exports.
+    const demoDir = dirname(dirname(exportDir));
+    expect(existsSync(join(demoDir, 'chain'))).toBe(true);
+    child.kill('SIGINT');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    expect(existsSync(demoDir)).toBe(false);
+  }, 30_000);
 });

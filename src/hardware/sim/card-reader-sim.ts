@@ -3,7 +3,7 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { err, ok, type Result } from '../../shared/result.js';
 import type { BytePort } from '../transport/byte-port.js';
-import { findPerson, SAMPLE_PEOPLE, type SamplePerson } from './people.js';
+import { DOCK_CARDS, findPerson, type SamplePerson } from './people.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -21,7 +21,7 @@ export class CardReaderSimulator implements CardSimControl {
 
   constructor(
     private readonly port: BytePort,
-    private readonly people: readonly SamplePerson[] = SAMPLE_PEOPLE,
+    private readonly people: readonly SamplePerson[] = DOCK_CARDS,
     private readonly model = 'VK-OCR1',
   ) {
     this.unsub = port.onData((b) => this.onHostBytes(b));

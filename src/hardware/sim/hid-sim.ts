@@ -8,7 +8,7 @@ import { encodeHidPosReports } from '../card/hid-pos.js';
 import { encodeWedgeReports, type LayoutId } from '../card/keyboard-wedge.js';
 import type { HidDevice, HidDeviceInfo, HidModule } from '../transport/hid.js';
 import type { CardSimControl } from './card-reader-sim.js';
-import { findPerson, SAMPLE_PEOPLE, type SamplePerson } from './people.js';
+import { DOCK_CARDS, findPerson, type SamplePerson } from './people.js';
 
 export class FakeHidDevice extends EventEmitter implements HidDevice {
   closed = false;
@@ -161,7 +161,7 @@ export class HidCardSimulator implements CardSimControl {
     private readonly mode: 'hid-pos' | 'keyboard-wedge',
     private readonly layout: LayoutId = 'us',
     private readonly info: HidDeviceInfo = SIM_HID_READER_INFO,
-    private readonly people: readonly SamplePerson[] = SAMPLE_PEOPLE,
+    private readonly people: readonly SamplePerson[] = DOCK_CARDS,
   ) {}
 
   private send(reports: Uint8Array[]): void {

@@ -97,9 +97,52 @@ export const SAMPLE_PEOPLE: readonly SamplePerson[] = [
   },
 ];
 
+/**
+ * The demo roster's two staff cards (src/main/staff/demo-staff.ts, PINs in docs/staff.md):
+ * ID cards of people who are not sample voters, so every sample voter can still vote. The
+ * dock offers them next to the voters; the kiosk's card router tells them apart by the roster.
+ */
+export const SAMPLE_STAFF_CARDS: readonly SamplePerson[] = [
+  {
+    id: 'staff-poll',
+    label: 'Staff card — poll staff (PIN 246810)',
+    chip: false,
+    mrz: makeTd1({
+      documentCode: 'ID',
+      issuingState: 'BLR',
+      documentNumber: 'MP7319264',
+      surname: 'STAFF',
+      givenNames: 'POLL',
+      nationality: 'BLR',
+      birth: '800101',
+      sex: '<',
+      expiry: '350101',
+    }),
+  },
+  {
+    id: 'staff-tech',
+    label: 'Staff card — technician (PIN 135799)',
+    chip: false,
+    mrz: makeTd1({
+      documentCode: 'ID',
+      issuingState: 'BLR',
+      documentNumber: 'KH5550172',
+      surname: 'STAFF',
+      givenNames: 'TECH',
+      nationality: 'BLR',
+      birth: '800101',
+      sex: '<',
+      expiry: '350101',
+    }),
+  },
+];
+
+/** Every card the simulators can insert: the sample voters, then the staff cards. */
+export const DOCK_CARDS: readonly SamplePerson[] = [...SAMPLE_PEOPLE, ...SAMPLE_STAFF_CARDS];
+
 export function findPerson(
   id: string,
-  people: readonly SamplePerson[] = SAMPLE_PEOPLE,
+  people: readonly SamplePerson[] = DOCK_CARDS,
 ): SamplePerson | undefined {
   return people.find((p) => p.id === id);
 }

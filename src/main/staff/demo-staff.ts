@@ -1,8 +1,8 @@
-// The demo's and the e2e tests' poll staff and technician: two staff cards (ID cards that are
-// not among the dev dock's sample voters, so every sample person can still vote) and their
+// The demo's and the e2e tests' poll staff and technician: two staff cards (the dev dock's
+// staff cards: ID cards of people who are not sample voters, so every sample voter can vote) and their
 // PINs, printed in docs/staff.md. A real kiosk's roster comes only from the authority's
 // signed bundle; this one is built at start-up by the same function the authority uses.
-import { makeTd1 } from '../../hardware/mrz/make-mrz.js';
+import { findPerson, SAMPLE_STAFF_CARDS } from '../../hardware/sim/people.js';
 import type { ScryptCost } from '../keys/kdf.js';
 import { buildRoster } from '../provisioning/authority.js';
 import type { Roster } from './roster.js';
@@ -16,31 +16,18 @@ export interface DemoStaffMember {
   readonly card: { readonly issuingState: string; readonly documentNumber: string };
 }
 
-function member(
-  staffId: string,
-  role: StaffRole,
-  pin: string,
-  documentNumber: string,
-  surname: string,
-  givenNames: string,
-): DemoStaffMember {
-  const mrz = makeTd1({
-    documentCode: 'ID',
-    issuingState: 'BLR',
-    documentNumber,
-    surname,
-    givenNames,
-    nationality: 'BLR',
-    birth: '800101',
-    sex: '<',
-    expiry: '350101',
-  });
-  return { staffId, role, pin, mrz, card: { issuingState: 'BLR', documentNumber } };
+function member(staffId: string, role: StaffRole, pin: string, cardId: string): DemoStaffMember {
+  // The card's MRZ is the dock's staff card, so "Insert card" in the dev dock signs staff in.
+  const card = findPerson(cardId, SAMPLE_STAFF_CARDS);
+  if (card === undefined) throw new Error(`no sample staff card ${cardId}`);
+  // TD1 line 1, positions 6–14: the document number the roster's card hash is built from.
+  const documentNumber = card.mrz[0]?.slice(5, 14) ?? '';
+  return { staffId, role, pin, mrz: card.mrz, card: { issuingState: 'BLR', documentNumber } };
 }
 
 export const DEMO_STAFF = {
-  poll: member('00000000000000a1', 'poll-staff', '246810', 'MP7319264', 'STAFF', 'POLL'),
-  tech: member('00000000000000b2', 'technician', '135799', 'KH5550172', 'STAFF', 'TECH'),
+  poll: member('00000000000000a1', 'poll-staff', '246810', 'staff-poll'),
+  tech: member('00000000000000b2', 'technician', '135799', 'staff-tech'),
 } as const;
 
 export function demoStaffRoster(costs: { card: ScryptCost; pin: ScryptCost }): Promise<Roster> {
