@@ -392,6 +392,9 @@ describe('the voter screens against the demo kiosk', () => {
     await toggle('option-o2', true);
     await toggle('option-o4', true);
     const code = await reviewAndSeal(false);
+    // The voter is told, before the tap (in Belarusian, the kiosk's first language), that a
+    // challenged ballot's marks become public.
+    expect(await page.getByTestId('challenge-privacy').textContent()).toContain('публікуюцца');
     await page.getByTestId('challenge').click();
     await screen('challenged').waitFor();
     expect(await page.getByTestId('code').textContent()).toBe(code);

@@ -72,6 +72,8 @@ export const voteEn = {
     challengeTitle: 'Check the kiosk (challenge)',
     challengeExplain:
       'For checking that this kiosk is honest. This ballot is opened, printed for you and NOT counted. Then you vote again.',
+    challengePrivacy:
+      'The opened marks are made public (without your name). To keep your real vote secret, you can mark a ballot you challenge differently.',
     cast: 'Cast my ballot',
     challenge: 'Challenge: open and do not count',
   },

@@ -169,6 +169,9 @@ export function CodeView(p: {
         <div className="choice-card">
           <h3>{t('vote.code.challengeTitle')}</h3>
           <p>{t('vote.code.challengeExplain')}</p>
+          {/* Said before the tap: a challenged ballot's marks are published next to the
+              voter's pseudonym, which their cast ballot carries too (docs/voting.md). */}
+          <p data-testid="challenge-privacy">{t('vote.code.challengePrivacy')}</p>
           <TouchTarget data-testid="challenge" onActivate={p.onChallenge}>
             {t('vote.code.challenge')}
           </TouchTarget>
