@@ -1,7 +1,8 @@
 // The kiosk's sync node against a devnet (4 validators, real clock, real libp2p on
 // 127.0.0.1): time until a backlog of N queued ballots is final in the kiosk's outbox
-// (submitted in batches, receipts verified and stored, proofs verified against light-client
-// verified and witness-checked headers), compared with raw libp2p stream throughput for the
+// (submitted in batches over /veche/submit-batch/2, one batch receipt per answer verified and
+// each ballot's share stored, proof-batch/2 paths verified against light-client verified and
+// witness-checked headers), compared with raw libp2p stream throughput for the
 // same number of transaction bytes, and per ballot between two backlog sizes (linearity).
 //
 // The validators run in a child process (this file again, SYNC_BENCH_ROLE=devnet), so the

@@ -27,6 +27,8 @@ commands:
                 | decommission --export-dir E [--force]   [--state-dir D]   docs/staff.md
   verify-receipt <receipt | ballot id> --kiosk-id K [--state-dir D | --db F] [--json]
                                            the receipt's code, validator receipt and delivery state
+  sync evidence [list | export <id> --out DIR | resolve <id>] --kiosk-id K [--state-dir D | --db F]
+                [--json]                   light-client evidence, host stopped (docs/sync.md)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -63,6 +65,11 @@ async function main(argv: string[]): Promise<number> {
     case 'verify-receipt': {
       const { runVerifyReceipt } = await import('./verify-receipt.js');
       return runVerifyReceipt(rest);
+    }
+    case 'sync': {
+      if (rest[0] !== 'evidence') break;
+      const { runSyncEvidence } = await import('./evidence-command.js');
+      return runSyncEvidence(rest.slice(1));
     }
     case undefined:
     case 'help':

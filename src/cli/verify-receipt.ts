@@ -41,7 +41,8 @@ function describe(v: ReceiptVerdict): string {
   } else {
     const r = v.receipt;
     lines.push(
-      `receipt   validator ${r.validator.slice(0, 16)}… at height ${r.height} on ${r.chainId}`,
+      `receipt   ${r.kind === 'batch' ? 'batch receipt of' : 'receipt of'} validator ` +
+        `${r.validator.slice(0, 16)}… at height ${r.height} on ${r.chainId}`,
       `          signature ${r.signatureValid ? 'valid' : 'INVALID'}; ` +
         `${r.coversSubmission ? 'covers the submitted ballot' : 'DOES NOT cover the submitted ballot'}; ` +
         `${r.knownValidator ? 'key of a verified validator set' : 'key NOT in a verified validator set'}`,

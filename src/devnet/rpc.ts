@@ -13,13 +13,16 @@ import {
   MAX_STATE_ITEMS,
   PROOF_BATCH_PROTOCOL,
   PROOF_PROTOCOL,
+  signBatchReceipt,
   signReceipt,
   STATE_PROTOCOL,
   SUBMIT_BATCH_PROTOCOL,
   SUBMIT_PROTOCOL,
   type HeadersRequest,
+  type ProofBatchItem,
   type ProofBatchRequest,
   type ProofBatchResponse,
+  type SubmitBatchItem,
   type SubmitBatchRequest,
   type SubmitBatchResponse,
   type HeadersResponse,
@@ -31,7 +34,7 @@ import {
   type SubmitResponse,
 } from '../protocol/light-rpc.js';
 import type { LightBlock } from '../protocol/header.js';
-import { buildStateTree, type StateProof } from '../protocol/state-tree.js';
+import type { StateProof } from '../protocol/state-tree.js';
 import type { NetNode } from '../net/node.js';
 import { serve, type Service } from '../net/reqres.js';
 import { assertNever } from '../shared/result.js';
@@ -71,11 +74,30 @@ export function answerHeaders(d: LightServerDeps, req: HeadersRequest): HeadersR
 }
 
 export function answerSubmit(d: LightServerDeps, req: SubmitRequest): SubmitResponse {
-  return submitOne(d, req.tx, d.faults.dropReceipts);
+  const v = need(d);
+  const a = admit(v, req.tx);
+  if (a.status !== 'pending') return a;
+  // The transaction is in the mempool either way: only the answer is lost.
+  if (d.faults.dropReceipts) throw new Unavailable('receipt dropped (fault switch)');
+  const tx = decodeTx(req.tx);
+  const ballotId = tx.ok && tx.value.body.kind === 'ballot' ? tx.value.body.ballotId : null;
+  const receipt = signReceipt(
+    {
+      chainId: v.chainId,
+      txId: taggedHash(TAG.devnetTxId, req.tx),
+      ballotId,
+      height: v.committedHeight,
+      validator: d.signer.publicKey,
+    },
+    d.signer,
+  );
+  return { status: 'received', receipt };
 }
 
-function submitOne(d: LightServerDeps, txBytes: Uint8Array, dropReceipt: boolean): SubmitResponse {
-  const v = need(d);
+/** CheckTx and the mempool: a submit answer, or "pending" for the caller to receipt. */
+type Admission = Exclude<SubmitResponse, { status: 'received' }> | { status: 'pending' };
+
+function admit(v: Validator, txBytes: Uint8Array): Admission {
   const r = v.submit(txBytes);
   if (!r.ok) {
     switch (r.error.kind) {
@@ -98,23 +120,8 @@ function submitOne(d: LightServerDeps, txBytes: Uint8Array, dropReceipt: boolean
   switch (r.value.kind) {
     case 'included':
       return { status: 'included', height: r.value.height, index: r.value.index };
-    case 'pending': {
-      // The transaction is in the mempool either way: only the answer is lost.
-      if (dropReceipt) throw new Unavailable('receipt dropped (fault switch)');
-      const tx = decodeTx(txBytes);
-      const ballotId = tx.ok && tx.value.body.kind === 'ballot' ? tx.value.body.ballotId : null;
-      const receipt = signReceipt(
-        {
-          chainId: v.chainId,
-          txId: taggedHash(TAG.devnetTxId, txBytes),
-          ballotId,
-          height: v.committedHeight,
-          validator: d.signer.publicKey,
-        },
-        d.signer,
-      );
-      return { status: 'received', receipt };
-    }
+    case 'pending':
+      return { status: 'pending' };
     default:
       return assertNever(r.value, 'submit outcome');
   }
@@ -152,50 +159,99 @@ export function answerState(d: LightServerDeps, req: StateRequest): StateRespons
   const height = req.height ?? latest;
   const state = height >= 1 && height <= latest ? v.stateAt(height) : undefined;
   if (state === undefined) return { status: 'unavailable', latest };
-  const tree = buildStateTree(state.leaves());
-  const proofs: StateProof[] = req.keys.map((k) => tree.prove(k));
+  const proofs: StateProof[] = req.keys.map((k) => state.prove(k));
   let complete = true;
   if (req.prefix !== null) {
     const items = state.list(req.prefix);
     const room = MAX_STATE_ITEMS - proofs.length;
     complete = items.length <= room;
-    for (const [k] of items.slice(0, Math.max(0, room))) proofs.push(tree.prove(k));
+    let bytes = proofs.reduce((n, p) => n + proofBytes(p), 0);
+    for (const [k] of items.slice(0, Math.max(0, room))) {
+      // A listing stops early rather than outgrow the response limit; the kiosk sees
+      // `complete: false`, as for the item cap.
+      if (bytes >= STATE_LISTING_BUDGET) {
+        complete = false;
+        break;
+      }
+      const p = state.prove(k);
+      bytes += proofBytes(p);
+      proofs.push(p);
+    }
   }
   return { status: 'ok', height, proofs, complete };
 }
 
 /**
- * Each transaction answered as /veche/submit/1 would, in order. A down validator or the
- * dropReceipts fault loses the whole answer (as a lost message would); the transactions a
- * fault-dropped answer admitted stay in the mempool, like the unary case.
+ * Half the response limit, so the item that crosses it (a value is at most 1 MiB, a path
+ * at most 9·257 steps of ~45 encoded bytes) still fits.
+ */
+const STATE_LISTING_BUDGET = STATE_PROTOCOL.maxResponseBytes / 2;
+
+/** An upper estimate of a proof's encoded size: value, key and ~45 bytes a path step. */
+function proofBytes(p: StateProof): number {
+  const item = p.kind === 'present' ? p.item : p.leaf;
+  return (
+    64 + (item === null ? 0 : item.value.byteLength + 4 * item.key.length + 48 * item.path.length)
+  );
+}
+
+/**
+ * Each transaction admitted as /veche/submit/1 would admit it, in order; the received ones
+ * are acknowledged by one signature over the root of their transaction ids, each with its
+ * audit path. A down validator or the dropReceipts fault loses the whole answer (as a lost
+ * message would); the transactions a fault-dropped answer admitted stay in the mempool,
+ * like the unary case.
  */
 export async function answerSubmitBatch(
   d: LightServerDeps,
   req: SubmitBatchRequest,
 ): Promise<SubmitBatchResponse> {
-  need(d);
-  const results: SubmitResponse[] = [];
+  const v = need(d);
+  const admitted: Admission[] = [];
+  const txIds: Uint8Array[] = [];
   for (const [i, tx] of req.txs.entries()) {
     // A batch is hundreds of CheckTx runs: let the event loop serve other peers (and
     // libp2p's pings) in between, as a validator process would.
     if (i > 0 && i % SUBMITS_PER_SLICE === 0) await new Promise((r) => setImmediate(r));
-    results.push(submitOne(d, tx, false));
+    const a = admit(v, tx);
+    admitted.push(a);
+    if (a.status === 'pending') txIds.push(taggedHash(TAG.devnetTxId, tx));
   }
-  if (d.faults.dropReceipts && results.some((r) => r.status === 'received')) {
+  if (txIds.length > 0 && d.faults.dropReceipts) {
     throw new Unavailable('receipts dropped (fault switch)');
   }
-  return { results };
+  const signed =
+    txIds.length === 0
+      ? null
+      : signBatchReceipt(
+          { chainId: v.chainId, validator: d.signer.publicKey, height: v.committedHeight },
+          txIds,
+          d.signer,
+        );
+  let k = 0;
+  const results = admitted.map((a): SubmitBatchItem => {
+    if (a.status !== 'pending') return a;
+    if (signed === null) throw new Error('a received item without a batch receipt');
+    const { index, path } = signed.tree.proof(k++);
+    return { status: 'received', index, path };
+  });
+  return { receipt: signed?.receipt ?? null, results };
 }
 
-/** A prefix of the answers /veche/proof/1 would give, within the byte budget. */
+/** A prefix of the answers /veche/proof/1 would give (without the tx), within the budget. */
 export function answerProofBatch(d: LightServerDeps, req: ProofBatchRequest): ProofBatchResponse {
-  const results: ProofResponse[] = [];
+  const results: ProofBatchItem[] = [];
   let bytes = 0;
   for (const ballotId of req.ballotIds) {
     if (bytes >= MAX_PROOF_BATCH_BYTES) break;
     const a = answerProof(d, { ballotId });
-    if (a.status === 'included') bytes += a.tx.byteLength + 32 * a.proof.path.length;
-    results.push(a);
+    if (a.status === 'included') {
+      bytes += 64 + 33 * a.proof.path.length;
+      results.push({ status: 'included', height: a.height, proof: a.proof });
+    } else {
+      bytes += a.status === 'rejected' ? 128 + a.detail.length : 8;
+      results.push(a);
+    }
   }
   return { results };
 }

@@ -243,7 +243,9 @@ export async function composeKiosk(o: KioskCompositionOptions): Promise<KioskCom
             kind: chainRef.verified.view.subject(e.ctx.election.electionId)?.kind ?? 'general',
           })),
     chainView,
-    ...(chainRef !== null ? { syncNow: () => chainRef.sync.runOnce() } : {}),
+    ...(chainRef !== null
+      ? { syncNow: () => chainRef.sync.runOnce(), evidence: chainRef.sync }
+      : {}),
     votingStatus: () =>
       votingState === 'running'
         ? { available: true, reason: null }

@@ -84,6 +84,9 @@ function bootstrapPeer(ma: Multiaddr): PeerId | undefined {
   return id === undefined ? undefined : peerIdFromString(id);
 }
 
+/** New inbound connections accepted per second from one host (libp2p's default is 5). */
+export const INBOUND_CONNECTIONS_PER_SECOND = 100;
+
 export async function createNetNode(opts: NetNodeOptions): Promise<Result<NetNode, NetNodeError>> {
   const clock = opts.clock ?? systemClock();
   const logger = opts.logger ?? silentLogger;
@@ -112,6 +115,12 @@ export async function createNetNode(opts: NetNodeOptions): Promise<Result<NetNod
       transports: [tcp(), webSockets()],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
+      // libp2p refuses a 6th new inbound connection per second from one host (a TCP reset).
+      // A validator serves many kiosks, and kiosks behind one carrier NAT share an address;
+      // the tests' kiosks all dial from 127.0.0.1 and were reset (ECONNRESET) once the
+      // devnet got faster. What bounds a peer here is the gater, maxConnections and the
+      // per-peer protocol rate limits (rate-limit.ts), so the per-host threshold is raised.
+      connectionManager: { inboundConnectionThreshold: INBOUND_CONNECTIONS_PER_SECOND },
       connectionGater: allowListGater(allowList, (peer, where) =>
         logger.warn(EVENTS.netPeerDenied, { peer, where }),
       ),

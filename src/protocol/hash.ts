@@ -14,6 +14,7 @@ export const TAG = {
   headerVote: 'veche/header-vote/v1',
   headerHash: 'veche/header/v1',
   receipt: 'veche/receipt/v1',
+  batchReceipt: 'veche/batch-receipt/v1',
   electionHash: 'veche/election/v1',
   ballotContext: 'veche/ballot-context/v1',
   selectionProof: 'veche/selection-proof/v1',

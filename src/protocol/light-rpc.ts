@@ -9,7 +9,13 @@ import { encodeCanonical } from './encoding.js';
 import { PUBLIC_KEY_SIZE, SIGNATURE_SIZE, verifyEd25519, type Ed25519Signer } from './ed25519.js';
 import { ChainIdSchema, HeightSchema, LightBlockSchema } from './header.js';
 import { TAG, taggedHash } from './hash.js';
-import { InclusionProofSchema, leafHash, verifyInclusion } from './merkle.js';
+import {
+  buildMerkleTree,
+  InclusionProofSchema,
+  leafHash,
+  verifyInclusion,
+  type MerkleTree,
+} from './merkle.js';
 import { StateKeySchema, StateProofSchema } from './state-tree.js';
 import { equalBytes } from './bytes.js';
 import { err, ok, type Result } from '../shared/result.js';
@@ -194,22 +200,123 @@ export const STATE_PROTOCOL = defineProtocol({
   rateLimit: { burst: 20, perSecond: 10, maxConcurrent: 4 },
 });
 
-// ---- /veche/submit-batch/1 and /veche/proof-batch/1 ------------------------------------
+// ---- /veche/submit-batch/2 and /veche/proof-batch/2 ------------------------------------
 // The same questions as /veche/submit/1 and /veche/proof/1, many per exchange: one unary
 // exchange per ballot costs a stream, a rate-limit slot and a round trip each, which is
 // most of a backlog's time on the kiosk's side. Every item gets its own answer, so one bad
-// ballot does not sink the others, and each answer is checked exactly as the unary one is
-// (receipt signature, inclusion proof against a verified header).
+// ballot does not sink the others. Version 2 (docs/sync.md, "Batches"): a batch answer
+// carries ONE signature over a Merkle root of the received transaction ids, each received
+// item its audit path (a hash and a path per ballot for the kiosk instead of an Ed25519
+// verification), and a proof answer no longer echoes the transaction the kiosk already
+// has. The ids changed (…/1 → …/2) so a peer of the other version fails cleanly with
+// `unsupported-protocol` instead of mis-parsing.
 
 /** Items per batch request. */
 export const MAX_BATCH_ITEMS = 256;
-/** Sum of the transaction bytes in one /veche/submit-batch/1 request. */
+/** Sum of the transaction bytes in one /veche/submit-batch/2 request. */
 export const MAX_SUBMIT_BATCH_BYTES = 2 * 1024 * 1024;
 /**
- * Budget for the transaction and proof bytes of one /veche/proof-batch/1 answer: a server
- * answers a prefix of the asked ids within it, and the kiosk asks for the rest again.
+ * Budget for the proof bytes of one /veche/proof-batch/2 answer: a server answers a prefix
+ * of the asked ids within it, and the kiosk asks for the rest again.
  */
 export const MAX_PROOF_BATCH_BYTES = 2 * 1024 * 1024;
+/** Audit path length of a tree of MAX_BATCH_ITEMS leaves. */
+const MAX_BATCH_PATH = 8;
+
+/**
+ * What a batch receipt's signature covers: this validator received, at `height`, the
+ * `count` transactions whose ids are the leaves (in request order) of the RFC 6962 tree
+ * with `root`. Leaf i is leafHash(taggedHash(TAG.devnetTxId, tx_i)).
+ */
+export const BatchReceiptBodySchema = z.strictObject({
+  chainId: ChainIdSchema,
+  validator: bytesSchema(PUBLIC_KEY_SIZE),
+  height: z.int().nonnegative(),
+  count: z.int().min(1).max(MAX_BATCH_ITEMS),
+  root: Hash32Schema,
+});
+export type BatchReceiptBody = z.infer<typeof BatchReceiptBodySchema>;
+
+export const BatchReceiptSchema = z.strictObject({
+  body: BatchReceiptBodySchema,
+  signature: bytesSchema(SIGNATURE_SIZE),
+});
+export type BatchReceipt = z.infer<typeof BatchReceiptSchema>;
+
+export function batchReceiptSignBytes(body: BatchReceiptBody): Uint8Array {
+  return taggedHash(TAG.batchReceipt, encodeCanonical(body));
+}
+
+/** Signs the root over `txIds` (the received items' ids, in request order). */
+export function signBatchReceipt(
+  head: Omit<BatchReceiptBody, 'count' | 'root'>,
+  txIds: readonly Uint8Array[],
+  signer: Ed25519Signer,
+): { receipt: BatchReceipt; tree: MerkleTree } {
+  const tree = buildMerkleTree(txIds.map(leafHash));
+  const body: BatchReceiptBody = { ...head, count: txIds.length, root: tree.root };
+  return { receipt: { body, signature: signer.sign(batchReceiptSignBytes(body)) }, tree };
+}
+
+/** The signature only: the caller checks the key is a verified validator's and the chain. */
+export function verifyBatchReceipt(r: BatchReceipt): boolean {
+  return verifyEd25519(r.body.validator, batchReceiptSignBytes(r.body), r.signature);
+}
+
+/** One ballot's share of a batch receipt: what the kiosk stores and verify-receipt checks. */
+export const BatchItemReceiptSchema = z.strictObject({
+  batch: BatchReceiptSchema,
+  index: z.int().nonnegative(),
+  path: z.array(Hash32Schema).max(MAX_BATCH_PATH),
+});
+export type BatchItemReceipt = z.infer<typeof BatchItemReceiptSchema>;
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}
+
+/** The stored item's keys with their encodings, in RFC 8949 deterministic order. */
+const ITEM_KEYS = (['batch', 'index', 'path'] as const)
+  .map((k) => [k, encodeCanonical(k)] as const)
+  .sort(([, a], [, b]) => compareBytes(a, b));
+
+/**
+ * encodeCanonical({batch, index, path}) for one item, with the batch receipt's encoding
+ * (`encodeCanonical(batch)`) made once per answer instead of once per ballot. A unit test
+ * compares the bytes with encodeCanonical of the whole value.
+ */
+export function encodeBatchItemReceipt(
+  batchBytes: Uint8Array,
+  index: number,
+  path: readonly Uint8Array[],
+): Uint8Array {
+  const values = { batch: batchBytes, index: encodeCanonical(index), path: encodeCanonical(path) };
+  const parts = [Uint8Array.of(0xa3), ...ITEM_KEYS.flatMap(([k, key]) => [key, values[k]])];
+  const out = new Uint8Array(parts.reduce((n, x) => n + x.length, 0));
+  let at = 0;
+  for (const x of parts) {
+    out.set(x, at);
+    at += x.length;
+  }
+  return out;
+}
+
+/** The path puts `txId` at `index` under the signed root (the signature is checked apart). */
+export function batchItemCovers(r: BatchItemReceipt, txId: Uint8Array): boolean {
+  const proof = { index: r.index, size: r.batch.body.count, path: r.path };
+  return verifyInclusion(leafHash(txId), proof, r.batch.body.root).ok;
+}
+
+/**
+ * A receipt as the outbox stores it: a v1 single receipt (`/veche/submit/1`, and rows of
+ * earlier releases) or one item of a batch receipt. The two shapes have disjoint keys.
+ */
+export const StoredReceiptSchema = z.union([ReceiptSchema, BatchItemReceiptSchema]);
+export type StoredReceipt = z.infer<typeof StoredReceiptSchema>;
 
 export const SubmitBatchRequestSchema = z
   .strictObject({
@@ -218,21 +325,44 @@ export const SubmitBatchRequestSchema = z
   .refine((r) => r.txs.reduce((n, t) => n + t.byteLength, 0) <= MAX_SUBMIT_BATCH_BYTES, {
     message: `more than ${MAX_SUBMIT_BATCH_BYTES} transaction bytes`,
   });
-/** `results[i]` answers `txs[i]`; the kiosk refuses an answer of any other length. */
+export const SubmitBatchItemSchema = z.discriminatedUnion('status', [
+  /** Leaf `index` of the batch receipt's tree (the k-th received item has index k). */
+  z.strictObject({
+    status: z.literal('received'),
+    index: z.int().nonnegative().max(MAX_BATCH_ITEMS),
+    path: z.array(Hash32Schema).max(MAX_BATCH_PATH),
+  }),
+  z.strictObject({
+    status: z.literal('included'),
+    height: HeightSchema,
+    index: z.int().nonnegative(),
+  }),
+  z.strictObject({
+    status: z.literal('rejected'),
+    reason: z.string().max(64),
+    detail: z.string().max(1024),
+  }),
+]);
+export type SubmitBatchItem = z.infer<typeof SubmitBatchItemSchema>;
+/**
+ * `results[i]` answers `txs[i]`; the kiosk refuses an answer of any other length. `receipt`
+ * is present exactly when some item is "received", over those items in order.
+ */
 export const SubmitBatchResponseSchema = z.strictObject({
-  results: z.array(SubmitResponseSchema).max(MAX_BATCH_ITEMS),
+  receipt: BatchReceiptSchema.nullable(),
+  results: z.array(SubmitBatchItemSchema).max(MAX_BATCH_ITEMS),
 });
 export type SubmitBatchRequest = z.infer<typeof SubmitBatchRequestSchema>;
 export type SubmitBatchResponse = z.infer<typeof SubmitBatchResponseSchema>;
 
 export const SUBMIT_BATCH_PROTOCOL = defineProtocol({
-  id: '/veche/submit-batch/1',
+  id: '/veche/submit-batch/2',
   request: SubmitBatchRequestSchema,
   response: SubmitBatchResponseSchema,
   // The transaction bytes plus CBOR framing (a few bytes per item).
   maxRequestBytes: MAX_SUBMIT_BATCH_BYTES + MAX_BATCH_ITEMS * 16 + 64,
-  // A rejected item's reason and detail are at most ~1.1 KiB.
-  maxResponseBytes: MAX_BATCH_ITEMS * 1280 + 64,
+  // A rejected item's reason and detail are at most ~1.1 KiB; a path is ≤ 8 × 33 bytes.
+  maxResponseBytes: MAX_BATCH_ITEMS * 1280 + 512,
   timeoutMs: 30_000,
   // One batch stands for up to 256 unary submissions: 4 per second is 1 024 ballots/s.
   rateLimit: { burst: 8, perSecond: 4, maxConcurrent: 2 },
@@ -241,20 +371,38 @@ export const SUBMIT_BATCH_PROTOCOL = defineProtocol({
 export const ProofBatchRequestSchema = z.strictObject({
   ballotIds: z.array(Hash32Schema).min(1).max(MAX_BATCH_ITEMS),
 });
+/** As /veche/proof/1's answers, but "included" without the transaction bytes. */
+export const ProofBatchItemSchema = z.discriminatedUnion('status', [
+  /** The asker's own tx is leaf `proof.index` of the tree whose root is dataHash(height). */
+  z.strictObject({
+    status: z.literal('included'),
+    height: HeightSchema,
+    proof: InclusionProofSchema,
+  }),
+  z.strictObject({ status: z.literal('pending') }),
+  z.strictObject({ status: z.literal('unknown') }),
+  z.strictObject({
+    status: z.literal('rejected'),
+    height: HeightSchema.nullable(),
+    reason: z.string().max(64),
+    detail: z.string().max(1024),
+  }),
+]);
+export type ProofBatchItem = z.infer<typeof ProofBatchItemSchema>;
 /** `results[i]` answers `ballotIds[i]`; a prefix when the byte budget ran out. */
 export const ProofBatchResponseSchema = z.strictObject({
-  results: z.array(ProofResponseSchema).max(MAX_BATCH_ITEMS),
+  results: z.array(ProofBatchItemSchema).max(MAX_BATCH_ITEMS),
 });
 export type ProofBatchRequest = z.infer<typeof ProofBatchRequestSchema>;
 export type ProofBatchResponse = z.infer<typeof ProofBatchResponseSchema>;
 
 export const PROOF_BATCH_PROTOCOL = defineProtocol({
-  id: '/veche/proof-batch/1',
+  id: '/veche/proof-batch/2',
   request: ProofBatchRequestSchema,
   response: ProofBatchResponseSchema,
   maxRequestBytes: MAX_BATCH_ITEMS * 40 + 64,
-  // The budget, plus one item that may start inside it, plus per-item framing.
-  maxResponseBytes: MAX_PROOF_BATCH_BYTES + MAX_SUBMIT_TX_BYTES + MAX_BATCH_ITEMS * 2048,
+  // The budget plus per-item framing and a rejection's detail.
+  maxResponseBytes: MAX_PROOF_BATCH_BYTES + MAX_BATCH_ITEMS * 2048,
   timeoutMs: 30_000,
   rateLimit: { burst: 8, perSecond: 4, maxConcurrent: 2 },
 });

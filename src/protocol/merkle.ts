@@ -1,5 +1,6 @@
-// RFC 6962 / RFC 9162 Merkle tree hash: the one tree shape for dataHash (the ballots of a
-// block), appHash (the application state) and validatorsHash. Leaves are hashed with a 0x00
+// RFC 6962 / RFC 9162 Merkle tree hash: the tree shape of dataHash (the ballots of a block),
+// validatorsHash and batch receipts. (appHash is a crit-bit trie over the same leaf hashes,
+// src/protocol/state-tree.ts: an RFC 6962 tree over sorted keys cannot be updated in place.) Leaves are hashed with a 0x00
 // prefix and interior nodes with 0x01, so a leaf can never be passed off as a node (the
 // second-preimage attack on naive trees). The same shape CometBFT and Certificate
 // Transparency use, so their published vectors test us. See docs/light-client.md.

@@ -1,24 +1,26 @@
-// The keyed state tree behind appHash: a map from text keys to byte values, committed as an
-// RFC 6962 tree over leaves sorted by key (UTF-8 byte order), each leaf the canonical CBOR
-// of {key, value}. Sorting makes the root a function of the map, and lets two adjacent
-// leaves prove that a key is absent. Items are small (an election, a roll page), so a
-// rebuilt tree per block is fine for the devnet; see docs/light-client.md.
+// The keyed state tree behind appHash: a map from text keys to byte values, committed as a
+// Merkle crit-bit (PATRICIA) trie over the keys' UTF-8 bytes, each leaf the canonical CBOR of
+// {key, value}. The trie's shape is a function of the key set alone, so the root is a
+// function of the map; a written key changes only the nodes on its path (O(depth), not
+// O(state) as the sorted RFC 6962 tree this replaced did); and an in-order walk is key
+// order, so the keys under a prefix form one subtree. See docs/light-client.md.
+import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
 import { err, ok, type Result } from '../shared/result.js';
-import { bytesSchema, compareBytes, equalBytes } from './bytes.js';
+import { bytesSchema, compareBytes, equalBytes, Hash32Schema } from './bytes.js';
 import { encodeCanonical } from './encoding.js';
-import {
-  buildMerkleTree,
-  EMPTY_ROOT,
-  InclusionProofSchema,
-  leafHash,
-  verifyInclusion,
-  type MerkleProofError,
-} from './merkle.js';
+import { EMPTY_ROOT, HASH_SIZE, leafHash } from './merkle.js';
 
 export const MAX_STATE_KEY_BYTES = 256;
 export const MAX_STATE_VALUE_BYTES = 1 << 20;
+/**
+ * Crits strictly increase down a path and two keys of at most 256 bytes differ below bit
+ * 9 · 257, so no path is longer.
+ */
+export const MAX_STATE_PATH = 9 * (MAX_STATE_KEY_BYTES + 1);
+/** Interior node prefix: RFC 6962 uses 0x00 (leaf) and 0x01 (node); 0x02 is ours alone. */
+export const STATE_NODE_PREFIX = 0x02;
 
 export const StateKeySchema = z
   .string()
@@ -35,26 +37,81 @@ export function encodeStateLeaf(key: string, value: Uint8Array): Uint8Array {
   return encodeCanonical({ key, value });
 }
 
+/**
+ * A key's bytes as the trie reads them. A string stands for itself when it is ASCII (its
+ * code units are its UTF-8 bytes), which spares the devnet an encoded copy of every key.
+ */
+export type KeyBytes = Uint8Array | string;
+
+/** The bit view of a key: bytes for a non-ASCII string, the string itself otherwise. */
+export function keyBytes(key: string): KeyBytes {
+  // eslint-disable-next-line no-control-regex
+  return /^[\x00-\x7f]*$/.test(key) ? key : utf8ToBytes(key);
+}
+
+const byteAt = (k: KeyBytes, p: number): number =>
+  typeof k === 'string' ? k.charCodeAt(p) : (k[p] as number);
+
+/**
+ * Extended bit i of a key: every byte is preceded by a 1 and the key is followed by zeros,
+ * so no key's bits are a prefix of another's (a proper prefix has 0 where the longer key
+ * has its next marker 1), and bit order is byte order, shorter prefix first.
+ */
+export function keyBit(k: KeyBytes, i: number): 0 | 1 {
+  const p = Math.floor(i / 9);
+  if (p >= k.length) return 0;
+  const r = i - 9 * p;
+  if (r === 0) return 1;
+  return ((byteAt(k, p) >> (8 - r)) & 1) as 0 | 1;
+}
+
+/** The first extended bit where two keys differ; -1 when they are equal. */
+export function critBit(a: KeyBytes, b: KeyBytes): number {
+  const n = Math.min(a.length, b.length);
+  let p = 0;
+  while (p < n && byteAt(a, p) === byteAt(b, p)) p++;
+  if (p === n) return a.length === b.length ? -1 : 9 * n;
+  // clz32 of the xor is 24 + the index of the first differing bit from the top of the byte.
+  return 9 * p + Math.clz32(byteAt(a, p) ^ byteAt(b, p)) - 23;
+}
+
+/** H(0x02 ‖ u16be(crit) ‖ left ‖ right). */
+export function innerHash(crit: number, left: Uint8Array, right: Uint8Array): Uint8Array {
+  const buf = new Uint8Array(3 + 2 * HASH_SIZE);
+  buf[0] = STATE_NODE_PREFIX;
+  buf[1] = crit >>> 8;
+  buf[2] = crit & 0xff;
+  buf.set(left, 3);
+  buf.set(right, 3 + HASH_SIZE);
+  return sha256(buf);
+}
+
+/** One interior node on the way from the root to a leaf: its crit and the other child. */
+export const StatePathStepSchema = z.strictObject({
+  crit: z.int().min(0).max(0xffff),
+  sibling: Hash32Schema,
+});
+export type StatePathStep = z.infer<typeof StatePathStepSchema>;
+
+/** A leaf and the path from the root down to it. */
 export const StateItemProofSchema = z.strictObject({
   key: StateKeySchema,
   value: bytesSchema(undefined, MAX_STATE_VALUE_BYTES),
-  proof: InclusionProofSchema,
+  path: z.array(StatePathStepSchema).max(MAX_STATE_PATH),
 });
 export type StateItemProof = z.infer<typeof StateItemProofSchema>;
 
 /**
- * Presence: the item and its audit path. Absence: the neighbours around where the key
- * would sort, each with its audit path; an edge of the tree has one neighbour, the empty
- * tree none.
+ * Presence: the item and its path. Absence: the leaf a search for the key ends at, with its
+ * path (the key agrees with it at every crit on the way, so the key would be that leaf if
+ * it were present); the empty tree has no leaf.
  */
 export const StateProofSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('present'), item: StateItemProofSchema }),
   z.strictObject({
     kind: z.literal('absent'),
     key: StateKeySchema,
-    size: z.int().nonnegative(),
-    left: StateItemProofSchema.nullable(),
-    right: StateItemProofSchema.nullable(),
+    leaf: StateItemProofSchema.nullable(),
   }),
 ]);
 export type StateProof = z.infer<typeof StateProofSchema>;
@@ -66,63 +123,98 @@ export interface StateTree {
   prove(key: string): StateProof;
 }
 
-/** Builds the tree. A key given twice is a caller bug: throws. */
+type RefNode =
+  | { kind: 'leaf'; key: string; bytes: Uint8Array; value: Uint8Array; hash: Uint8Array }
+  | { kind: 'inner'; crit: number; left: RefNode; right: RefNode; hash: Uint8Array };
+
+/**
+ * Builds the trie from scratch: the reference the devnet's incremental trie is tested
+ * against. A key given twice is a caller bug: throws.
+ */
 export function buildStateTree(entries: Iterable<StateEntry>): StateTree {
-  const items = [...entries].map((e) => ({ ...e, keyBytes: utf8ToBytes(e.key) }));
-  items.sort((a, b) => compareBytes(a.keyBytes, b.keyBytes));
+  const items = [...entries].map((e) => ({ ...e, bytes: utf8ToBytes(e.key) }));
+  items.sort((a, b) => compareBytes(a.bytes, b.bytes));
   items.forEach((it, i) => {
     const prev = items[i - 1];
-    if (prev !== undefined && compareBytes(prev.keyBytes, it.keyBytes) === 0) {
+    if (prev !== undefined && compareBytes(prev.bytes, it.bytes) === 0) {
       throw new TypeError(`state key ${it.key} given twice`);
     }
   });
-  const tree = buildMerkleTree(items.map((it) => leafHash(encodeStateLeaf(it.key, it.value))));
-  const index = new Map(items.map((it, i) => [it.key, i]));
-
-  // Binary search for the first item whose key is >= key.
-  const lowerBound = (keyBytes: Uint8Array): number => {
-    let lo = 0;
-    let hi = items.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compareBytes((items[mid] as (typeof items)[number]).keyBytes, keyBytes) < 0) lo = mid + 1;
-      else hi = mid;
+  // In key order, the first bit on which any keys of a run differ is where its first and
+  // last key differ; the keys with 0 there come first.
+  const build = (lo: number, hi: number): RefNode => {
+    const first = items[lo] as (typeof items)[number];
+    if (hi - lo === 1) {
+      const hash = leafHash(encodeStateLeaf(first.key, first.value));
+      return { kind: 'leaf', key: first.key, bytes: first.bytes, value: first.value, hash };
     }
-    return lo;
+    const crit = critBit(first.bytes, (items[hi - 1] as (typeof items)[number]).bytes);
+    let mid = lo + 1;
+    while (keyBit((items[mid] as (typeof items)[number]).bytes, crit) === 0) mid++;
+    const left = build(lo, mid);
+    const right = build(mid, hi);
+    return { kind: 'inner', crit, left, right, hash: innerHash(crit, left.hash, right.hash) };
   };
-  const itemProof = (i: number): StateItemProof => {
-    const it = items[i] as (typeof items)[number];
-    return { key: it.key, value: it.value, proof: tree.proof(i) };
+  const top = items.length === 0 ? undefined : build(0, items.length);
+
+  const search = (key: string): { leaf: RefNode & { kind: 'leaf' }; path: StatePathStep[] } => {
+    const k = utf8ToBytes(key);
+    const path: StatePathStep[] = [];
+    let n = top as RefNode;
+    while (n.kind === 'inner') {
+      const right = keyBit(k, n.crit) === 1;
+      path.push({ crit: n.crit, sibling: (right ? n.left : n.right).hash });
+      n = right ? n.right : n.left;
+    }
+    return { leaf: n, path };
   };
 
   return {
-    root: tree.root,
+    root: top?.hash ?? EMPTY_ROOT,
     size: items.length,
     get: (key) => {
-      const i = index.get(key);
-      return i === undefined ? undefined : items[i]?.value;
+      if (top === undefined) return undefined;
+      const { leaf } = search(key);
+      return leaf.key === key ? leaf.value : undefined;
     },
     prove: (key) => {
-      const i = index.get(key);
-      if (i !== undefined) return { kind: 'present', item: itemProof(i) };
-      const at = lowerBound(utf8ToBytes(key));
-      return {
-        kind: 'absent',
-        key,
-        size: items.length,
-        left: at > 0 ? itemProof(at - 1) : null,
-        right: at < items.length ? itemProof(at) : null,
-      };
+      if (top === undefined) return { kind: 'absent', key, leaf: null };
+      const { leaf, path } = search(key);
+      const item = { key: leaf.key, value: leaf.value, path };
+      return leaf.key === key ? { kind: 'present', item } : { kind: 'absent', key, leaf: item };
     },
   };
 }
 
 export type StateProofError =
-  | { kind: 'proof-invalid'; which: 'item' | 'left' | 'right'; reason: MerkleProofError }
   | { kind: 'key-mismatch'; expected: string; got: string }
-  | { kind: 'neighbours-not-adjacent' }
-  | { kind: 'neighbours-do-not-bracket-key' }
-  | { kind: 'size-mismatch' };
+  | { kind: 'path-not-increasing'; at: number }
+  | { kind: 'root-mismatch' }
+  /** An absence proof whose leaf is the key itself. */
+  | { kind: 'key-present' }
+  /** The key leaves the proven path at this crit, so the leaf says nothing about it. */
+  | { kind: 'off-path'; crit: number }
+  /** An absence proof without a leaf, for a tree that is not empty. */
+  | { kind: 'not-empty' };
+
+/** Recomputes the root from a leaf and its path, each side given by the leaf's own bits. */
+function checkPath(root: Uint8Array, item: StateItemProof): Result<void, StateProofError> {
+  const { path } = item;
+  for (let i = 0; i < path.length; i++) {
+    const step = path[i] as StatePathStep;
+    const above = path[i - 1];
+    if (step.crit < 0 || step.crit > 0xffff || (above !== undefined && above.crit >= step.crit)) {
+      return err({ kind: 'path-not-increasing', at: i });
+    }
+  }
+  const bits = utf8ToBytes(item.key);
+  let h = leafHash(encodeStateLeaf(item.key, item.value));
+  for (let i = path.length - 1; i >= 0; i--) {
+    const { crit, sibling } = path[i] as StatePathStep;
+    h = keyBit(bits, crit) === 1 ? innerHash(crit, sibling, h) : innerHash(crit, h, sibling);
+  }
+  return equalBytes(h, root) ? ok(undefined) : err({ kind: 'root-mismatch' });
+}
 
 /**
  * Checks a state proof for `key` against a verified appHash. Returns the value, or null
@@ -133,56 +225,30 @@ export function verifyStateProof(
   key: string,
   proof: StateProof,
 ): Result<Uint8Array | null, StateProofError> {
-  const checkItem = (
-    item: StateItemProof,
-    which: 'item' | 'left' | 'right',
-  ): Result<void, StateProofError> => {
-    const r = verifyInclusion(leafHash(encodeStateLeaf(item.key, item.value)), item.proof, root);
-    return r.ok ? r : err({ kind: 'proof-invalid', which, reason: r.error });
-  };
   switch (proof.kind) {
     case 'present': {
       if (proof.item.key !== key) {
         return err({ kind: 'key-mismatch', expected: key, got: proof.item.key });
       }
-      const r = checkItem(proof.item, 'item');
+      const r = checkPath(root, proof.item);
       return r.ok ? ok(proof.item.value) : r;
     }
     case 'absent': {
       if (proof.key !== key) return err({ kind: 'key-mismatch', expected: key, got: proof.key });
-      const { left, right, size } = proof;
+      const { leaf } = proof;
+      if (leaf === null)
+        return equalBytes(root, EMPTY_ROOT) ? ok(null) : err({ kind: 'not-empty' });
+      if (leaf.key === key) return err({ kind: 'key-present' });
+      const r = checkPath(root, leaf);
+      if (!r.ok) return r;
+      // A search for key takes the same turns as the leaf's key at every crit, so it ends at
+      // this leaf, which is not key: the trie has no leaf for key.
       const k = utf8ToBytes(key);
-      if (left === null && right === null) {
-        // Only the empty tree has no neighbour for a key.
-        return size === 0 && equalBytes(root, EMPTY_ROOT)
-          ? ok(null)
-          : err({ kind: 'neighbours-not-adjacent' });
+      const l = utf8ToBytes(leaf.key);
+      for (const { crit } of leaf.path) {
+        if (keyBit(k, crit) !== keyBit(l, crit)) return err({ kind: 'off-path', crit });
       }
-      if (left !== null) {
-        const r = checkItem(left, 'left');
-        if (!r.ok) return r;
-        if (left.proof.size !== size) return err({ kind: 'size-mismatch' });
-        if (compareBytes(utf8ToBytes(left.key), k) >= 0) {
-          return err({ kind: 'neighbours-do-not-bracket-key' });
-        }
-      }
-      if (right !== null) {
-        const r = checkItem(right, 'right');
-        if (!r.ok) return r;
-        if (right.proof.size !== size) return err({ kind: 'size-mismatch' });
-        if (compareBytes(utf8ToBytes(right.key), k) <= 0) {
-          return err({ kind: 'neighbours-do-not-bracket-key' });
-        }
-      }
-      // Positions prove nothing sits between the neighbours: consecutive indices, or the
-      // first/last leaf when one side is missing.
-      const adjacent =
-        left !== null && right !== null
-          ? right.proof.index === left.proof.index + 1
-          : left !== null
-            ? left.proof.index === size - 1
-            : right?.proof.index === 0;
-      return adjacent ? ok(null) : err({ kind: 'neighbours-not-adjacent' });
+      return ok(null);
     }
   }
 }

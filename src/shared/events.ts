@@ -90,6 +90,11 @@ export const SYNC_EVENTS = {
   trustExpired: 'sync.trust.expired',
   evidenceStoreFailed: 'sync.evidence.store-failed',
   alarmRestored: 'sync.alarm.restored',
+  /** Evidence written into a signed file for the authority (audited). */
+  evidenceExported: 'sync.evidence.exported',
+  /** A technician resolved evidence: the alarm is cleared, trust did not move (audited). */
+  evidenceResolved: 'sync.evidence.resolved',
+  evidenceResolveRefused: 'sync.evidence.resolve-refused',
   netNodeStart: 'net.node.start',
   netNodeStop: 'net.node.stop',
   netKeyCreated: 'net.key.created',

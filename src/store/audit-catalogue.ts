@@ -92,6 +92,16 @@ export const AUDIT_DETAILS = {
     primary: hex32Schema,
     witness: hex32Schema,
   }),
+  [EVENTS.evidenceExported]: z.strictObject({
+    staffId: staffIdSchema,
+    evidenceId: countSchema,
+    height: countSchema,
+  }),
+  [EVENTS.evidenceResolved]: z.strictObject({
+    staffId: staffIdSchema,
+    evidenceId: countSchema,
+    height: countSchema,
+  }),
 } as const;
 
 export type AuditEventId = keyof typeof AUDIT_DETAILS;

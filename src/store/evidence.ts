@@ -42,7 +42,9 @@ export type EvidenceError =
   | StorageError
   | { readonly kind: 'invalid'; readonly fields: readonly string[] }
   | { readonly kind: 'not-found' }
-  | { readonly kind: 'already-resolved' };
+  | { readonly kind: 'already-resolved' }
+  /** The caller's step inside the resolution (its audit entry) failed: nothing changed. */
+  | { readonly kind: 'step-failed'; readonly reason: string };
 
 export interface EvidenceLog {
   /** Stores new evidence as an open alarm; returns its id. */
@@ -51,8 +53,25 @@ export interface EvidenceLog {
   open(chainId: string): EvidenceRecord | undefined;
   /** Every stored evidence of the chain, oldest first (resolved ones too). */
   list(chainId: string): EvidenceRecord[];
-  /** A technician's resolution (after re-provisioning); once per row. */
-  resolve(id: number): Result<void, EvidenceError>;
+  /** Every stored evidence, of any chain, oldest first (the technician's CLI). */
+  all(): EvidenceRecord[];
+  /** One row by id, whatever its chain. */
+  get(id: number): EvidenceRecord | undefined;
+  /**
+   * A technician's resolution; once per row. `within` runs in the same transaction after the
+   * row is marked (the caller's audit entry): if it fails, the row stays unresolved.
+   */
+  resolve(
+    id: number,
+    within?: (row: EvidenceRecord) => Result<unknown, { kind: string }>,
+  ): Result<void, EvidenceError>;
+}
+
+/** Unwinds the resolve transaction with the reason as a value. */
+class StepFailed extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
 }
 
 interface Raw {
@@ -89,6 +108,7 @@ export function createEvidenceLog(db: Db, now: () => number): EvidenceLog {
       'SELECT * FROM evidence WHERE chain_id = ? AND resolved_ms IS NULL ORDER BY id LIMIT 1',
     ),
     list: db.prepare<[string], Raw>('SELECT * FROM evidence WHERE chain_id = ? ORDER BY id'),
+    all: db.prepare<[], Raw>('SELECT * FROM evidence ORDER BY id'),
     byId: db.prepare<[number], Raw>('SELECT * FROM evidence WHERE id = ?'),
     resolve: db.prepare('UPDATE evidence SET resolved_ms = ? WHERE id = ?'),
   };
@@ -117,12 +137,32 @@ export function createEvidenceLog(db: Db, now: () => number): EvidenceLog {
     list(chainId) {
       return q.list.all(chainId).map(toRecord);
     },
-    resolve(id) {
-      const row = q.byId.get(id);
-      if (row === undefined) return err({ kind: 'not-found' });
-      if (row.resolved_ms !== null) return err({ kind: 'already-resolved' });
-      const r = catchStorage(() => q.resolve.run(Math.max(now(), row.created_ms), id));
-      return r.ok ? ok(undefined) : r;
+    all() {
+      return q.all.all().map(toRecord);
+    },
+    get(id) {
+      const r = q.byId.get(id);
+      return r === undefined ? undefined : toRecord(r);
+    },
+    resolve(id, within) {
+      const run = db.transaction(() => {
+        const row = q.byId.get(id);
+        if (row === undefined) return err({ kind: 'not-found' as const });
+        if (row.resolved_ms !== null) return err({ kind: 'already-resolved' as const });
+        q.resolve.run(Math.max(now(), row.created_ms), id);
+        if (within !== undefined) {
+          const w = within(toRecord(row));
+          if (!w.ok) throw new StepFailed(w.error.kind);
+        }
+        return ok(undefined);
+      });
+      try {
+        const r = catchStorage(() => run.immediate());
+        return r.ok ? r.value : r;
+      } catch (e) {
+        if (e instanceof StepFailed) return err({ kind: 'step-failed', reason: e.reason });
+        throw e;
+      }
     },
   };
 }

@@ -4,25 +4,31 @@
 // exponential backoff and full jitter; refusals are stored with their reason.
 import { equalBytes } from '../protocol/bytes.js';
 import { encodeCanonical, type Canonical } from '../protocol/encoding.js';
-import { TAG, taggedHash, toHex } from '../protocol/hash.js';
+import { toHex } from '../protocol/hash.js';
 import type { NetError } from '../net/errors.js';
 import {
   MAX_BATCH_ITEMS,
   MAX_SUBMIT_BATCH_BYTES,
+  batchItemCovers,
+  encodeBatchItemReceipt,
   receiptCovers,
+  verifyBatchReceipt,
   verifyReceipt,
-  verifyTxInclusion,
+  type BatchReceipt,
+  type ProofBatchItem,
+  type SubmitBatchItem,
   type ProofResponse,
   type Receipt,
   type SubmitResponse,
 } from '../protocol/light-rpc.js';
-import type { InclusionProof } from '../protocol/merkle.js';
+import { buildMerkleTree, leafHash, type InclusionProof } from '../protocol/merkle.js';
 import type { PendingBallot, Store, Transition } from '../store/index.js';
 import type { Clock } from '../shared/clock.js';
 import { assertNever } from '../shared/result.js';
 import type { RetrySchedule } from './backoff.js';
 import type { LightClient } from './light-service.js';
 import { runPool } from './pool.js';
+import { inclusionHolds, txIdOf, txLeafHash } from './tx-hash.js';
 import { isAlreadyIncluded, isTransientRefusal, toRejectReason } from './reasons.js';
 import type { PeerRpc } from './rpc.js';
 
@@ -40,7 +46,7 @@ export interface DeliveryDeps {
   readonly concurrencyPerPeer: number;
   /** Ballots looked at per round. */
   readonly maxPerRound: number;
-  /** Use /veche/submit-batch/1 and /veche/proof-batch/1 where a validator serves them. */
+  /** Use /veche/submit-batch/2 and /veche/proof-batch/2 where a validator serves them. */
   readonly batch: boolean;
 }
 
@@ -73,12 +79,18 @@ export const emptyDeliveryStats = (): DeliveryStats => ({
 
 interface ProvenAnswer {
   readonly ballot: PendingBallot;
-  readonly tx: Uint8Array;
+  /** The transaction a unary /veche/proof/1 answer echoed; batch answers (v2) carry none. */
+  readonly echoed: Uint8Array | null;
   readonly height: number;
   readonly proof: InclusionProof;
 }
 
 type Item = { readonly ballotId: Uint8Array; readonly transition: Transition };
+
+/** A submit answer with its receipt already checked: the encoded receipt, or null if bad. */
+type SubmitAnswer =
+  | Exclude<SubmitResponse, { status: 'received' }>
+  | { readonly status: 'received'; readonly receipt: Uint8Array | null };
 
 export class Delivery {
   /** Ballots a validator reported as unknown after a receipt: submit them again. */
@@ -189,18 +201,22 @@ export class Delivery {
 
   private async submitAll(batch: PendingBallot[], probe: Set<string>): Promise<void> {
     if (batch.length === 0) return;
-    this.apply(
-      batch
-        .filter((b) => b.state === 'queued')
-        .map((b) => ({ ballotId: b.ballotId, transition: { to: 'sent' } })),
-    );
     const items: Item[] = [];
     const groups = this.byPeer(batch, this.d.submitRetry, (b) => ({ b, tx: this.d.txOf(b) }));
     const unary = async (peer: PeerRpc, e: { b: PendingBallot; tx: Uint8Array }) => {
       this.stats.submitted++;
       const r = await peer.submit(e.tx);
       if (!r.ok) return this.submitFailed(e.b, peer, describeNet(r.error));
-      this.onSubmitAnswer(e.b, e.tx, peer, r.value, items, probe);
+      const a = r.value;
+      this.onSubmitAnswer(
+        e.b,
+        peer,
+        a.status === 'received'
+          ? { status: 'received', receipt: this.singleReceipt(a.receipt, e.tx) }
+          : a,
+        items,
+        probe,
+      );
     };
     await Promise.all(
       [...groups].map(async ([peer, entries]) => {
@@ -226,18 +242,25 @@ export class Delivery {
             for (const e of c) this.submitFailed(e.b, peer, describeNet(r.error));
             return;
           }
+          const { receipt, results } = r.value;
           // An answer that does not pair up item by item is no answer at all.
-          if (r.value.results.length !== c.length) {
+          if (results.length !== c.length) {
             for (const e of c) this.submitFailed(e.b, peer, 'batch answer of the wrong length');
             return;
           }
-          r.value.results.forEach((a, i) => {
+          const shares = this.batchShares(
+            c.map((e) => e.tx),
+            receipt,
+            results,
+          );
+          results.forEach((a, i) => {
             const e = c[i];
-            if (e !== undefined) this.onSubmitAnswer(e.b, e.tx, peer, a, items, probe);
+            if (e === undefined) return;
+            const answer: SubmitAnswer =
+              a.status === 'received' ? { status: 'received', receipt: shares[i] ?? null } : a;
+            this.onSubmitAnswer(e.b, peer, answer, items, probe);
           });
-          if (
-            r.value.results.some((a) => a.status === 'rejected' && isTransientRefusal(a.reason))
-          ) {
+          if (results.some((a) => a.status === 'rejected' && isTransientRefusal(a.reason))) {
             full = true;
           }
         });
@@ -251,11 +274,32 @@ export class Delivery {
     this.d.submitRetry.failed(toHex(b.ballotId), this.d.clock.now());
   }
 
+  /**
+   * A validator answered for this ballot. `sent` is recorded here, not before the call: a
+   * round that reaches no validator leaves the ballot `queued` (staff screens then say
+   * "still queued on this kiosk", which is true). An answer that moves the row further
+   * (receipted, included, rejected) skips `sent`; one that does not (a transient refusal, a
+   * receipt that does not verify, "already included") still shows the bytes reached a
+   * validator, so a queued row becomes `sent`.
+   */
   private onSubmitAnswer(
     b: PendingBallot,
-    tx: Uint8Array,
     peer: PeerRpc,
-    a: SubmitResponse,
+    a: SubmitAnswer,
+    items: Item[],
+    probe: Set<string>,
+  ): void {
+    const before = items.length;
+    this.applySubmitAnswer(b, peer, a, items, probe);
+    if (items.length === before && b.state === 'queued') {
+      items.push({ ballotId: b.ballotId, transition: { to: 'sent' } });
+    }
+  }
+
+  private applySubmitAnswer(
+    b: PendingBallot,
+    peer: PeerRpc,
+    a: SubmitAnswer,
     items: Item[],
     probe: Set<string>,
   ): void {
@@ -263,7 +307,7 @@ export class Delivery {
     const now = this.d.clock.now();
     switch (a.status) {
       case 'received': {
-        if (!this.receiptOk(a.receipt, tx)) {
+        if (a.receipt === null) {
           this.stats.badReceipts++;
           this.error(`bad receipt from ${peer.peerId}`);
           this.d.submitRetry.failed(id, now);
@@ -274,13 +318,7 @@ export class Delivery {
         // Just admitted to a mempool: no block can hold it before the next height.
         this.probedAt.set(id, this.d.light.latestSeen);
         this.stats.receipted++;
-        items.push({
-          ballotId: b.ballotId,
-          transition: {
-            to: 'receipted',
-            receipt: encodeCanonical(a.receipt as unknown as Canonical),
-          },
-        });
+        items.push({ ballotId: b.ballotId, transition: { to: 'receipted', receipt: a.receipt } });
         return;
       }
       case 'included':
@@ -313,13 +351,57 @@ export class Delivery {
     }
   }
 
-  /** A receipt counts only if a known validator signed it, for this chain and these bytes. */
-  private receiptOk(r: Receipt, tx: Uint8Array): boolean {
-    return (
+  /** A unary receipt, encoded for the outbox, if a known validator signed it for these bytes. */
+  private singleReceipt(r: Receipt, tx: Uint8Array): Uint8Array | null {
+    const ok =
       r.body.chainId === this.d.chainId &&
       this.d.light.isValidatorKey(r.body.validator) &&
-      receiptCovers(r, taggedHash(TAG.devnetTxId, tx)) &&
-      verifyReceipt(r)
+      receiptCovers(r, txIdOf(tx)) &&
+      verifyReceipt(r);
+    return ok ? encodeCanonical(r as unknown as Canonical) : null;
+  }
+
+  /**
+   * Per item of a paired batch answer, the encoded receipt share to store, or null (not
+   * received, or not covered). One signature per answer, checked once. Then the root over
+   * our own ids of the received items, in request order: when it is the signed root, every
+   * one of them is covered at its position for one hash per item, and each validator path
+   * must be the one our tree gives. Otherwise each item is held to the path it came with,
+   * so a forged leaf elsewhere does not cost the honest items their receipts.
+   */
+  private batchShares(
+    txs: readonly Uint8Array[],
+    receipt: BatchReceipt | null,
+    results: readonly SubmitBatchItem[],
+  ): (Uint8Array | null)[] {
+    const ids = txs.flatMap((tx, i) => (results[i]?.status === 'received' ? [txIdOf(tx)] : []));
+    if (receipt === null || !this.batchReceiptOk(receipt, ids.length)) return txs.map(() => null);
+    const ours = buildMerkleTree(ids.map(leafHash));
+    const whole = equalBytes(ours.root, receipt.body.root);
+    const batchBytes = encodeCanonical(receipt as unknown as Canonical);
+    let k = 0;
+    return results.map((a) => {
+      if (a.status !== 'received') return null;
+      // The k-th received item must be leaf k (request order), over our exact bytes.
+      const leaf = k++;
+      const id = ids[leaf];
+      if (id === undefined || a.index !== leaf) return null;
+      if (whole) {
+        const path = ours.proof(leaf).path;
+        return samePath(path, a.path) ? encodeBatchItemReceipt(batchBytes, leaf, path) : null;
+      }
+      const claimed = { batch: receipt, index: leaf, path: a.path };
+      return batchItemCovers(claimed, id) ? encodeBatchItemReceipt(batchBytes, leaf, a.path) : null;
+    });
+  }
+
+  /** The batch signature: a known validator, our chain, one leaf per received item. */
+  private batchReceiptOk(r: BatchReceipt, received: number): boolean {
+    return (
+      r.body.chainId === this.d.chainId &&
+      r.body.count === received &&
+      this.d.light.isValidatorKey(r.body.validator) &&
+      verifyBatchReceipt(r)
     );
   }
 
@@ -380,14 +462,19 @@ export class Delivery {
 
   private onProofAnswer(
     b: PendingBallot,
-    a: ProofResponse,
+    a: ProofResponse | ProofBatchItem,
     proven: ProvenAnswer[],
     items: Item[],
   ): void {
     const id = toHex(b.ballotId);
     switch (a.status) {
       case 'included':
-        proven.push({ ballot: b, tx: a.tx, height: a.height, proof: a.proof });
+        proven.push({
+          ballot: b,
+          echoed: 'tx' in a ? a.tx : null,
+          height: a.height,
+          proof: a.proof,
+        });
         return;
       case 'pending':
         this.probedAt.set(id, this.d.light.latestSeen);
@@ -423,11 +510,20 @@ export class Delivery {
           this.d.proofRetry.failed(id, now);
           continue;
         }
-        const v = verifyTxInclusion(p, header.value);
-        // The proven leaf must be our very bytes, not merely some ballot at that index.
-        if (!v.ok || !equalBytes(p.tx, this.d.txOf(p.ballot))) {
+        // The proven leaf must be our very bytes, not merely some ballot at that index: the
+        // leaf hash is computed from what we submitted, and an echoed tx must be the same.
+        const tx = this.d.txOf(p.ballot);
+        const why =
+          p.height !== header.value.height
+            ? 'wrong-height'
+            : !inclusionHolds(txLeafHash(tx), p.proof, header.value.dataHash)
+              ? 'proof-invalid'
+              : p.echoed !== null && !equalBytes(p.echoed, tx)
+                ? 'other tx'
+                : null;
+        if (why !== null) {
           this.stats.badProofs++;
-          this.error(`proof for ${id.slice(0, 12)} at ${h}: ${v.ok ? 'other tx' : v.error.kind}`);
+          this.error(`proof for ${id.slice(0, 12)} at ${h}: ${why}`);
           this.d.proofRetry.failed(id, now);
           if (p.ballot.state !== 'included') {
             items.push({ ballotId: p.ballot.ballotId, transition: { to: 'included', height: h } });
@@ -466,6 +562,10 @@ export function chunk<T>(
   }
   if (cur.length > 0) out.push(cur);
   return out;
+}
+
+function samePath(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean {
+  return a.length === b.length && a.every((x, i) => equalBytes(x, b[i] ?? new Uint8Array(0)));
 }
 
 function describeNet(e: NetError): string {

@@ -17,6 +17,19 @@ export {
   type PeerStatus,
 } from './service.js';
 export { LightClient, type Alarm, type LightError } from './light-service.js';
+export {
+  describeEvidenceError,
+  EVIDENCE_EXPORT_FORMAT,
+  EvidenceViewSchema,
+  exportEvidence,
+  listEvidence,
+  resolveEvidence,
+  verifyEvidenceFile,
+  type EvidenceActionError,
+  type EvidenceActor,
+  type EvidenceExportDocument,
+  type EvidenceView,
+} from './evidence.js';
 export type { StateQuery, PulledState, StatePullError } from './state-pull.js';
 export { fullJitterDelay, RetrySchedule, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 export { toRejectReason } from './reasons.js';

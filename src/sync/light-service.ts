@@ -133,6 +133,18 @@ export class LightClient {
     });
   }
 
+  /**
+   * Evidence `id` was resolved by a technician: the alarm it raised goes and the next round
+   * cross-checks again from the trusted state, which the conflict never moved. Another open
+   * row keeps the node alarmed (it is restored as after a restart).
+   */
+  evidenceResolved(id: number): void {
+    if (this.alarmState === null || this.alarmState.evidenceId !== id) return;
+    this.alarmState = null;
+    this.lastError = null;
+    this.restoreAlarm();
+  }
+
   get trusted(): TrustedState | undefined {
     return this.trustedState;
   }

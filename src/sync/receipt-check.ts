@@ -7,7 +7,14 @@ import { z } from 'zod';
 import { decodeCanonical } from '../protocol/encoding.js';
 import { fromHex, TAG, taggedHash, toHex } from '../protocol/hash.js';
 import { HeaderSchema } from '../protocol/header.js';
-import { receiptCovers, ReceiptSchema, verifyReceipt } from '../protocol/light-rpc.js';
+import {
+  batchItemCovers,
+  receiptCovers,
+  StoredReceiptSchema,
+  verifyBatchReceipt,
+  verifyReceipt,
+  type StoredReceipt,
+} from '../protocol/light-rpc.js';
 import { ValidatorSetSchema } from '../protocol/validators.js';
 import { err, ok, type Result } from '../shared/result.js';
 import { deliveryFacts } from '../store/delivery-facts.js';
@@ -44,12 +51,17 @@ export const ReceiptInputSchema = z
   );
 
 export interface ReceiptFacts {
+  /** A receipt of its own (/veche/submit/1) or one item of a batch receipt (submit-batch/2). */
+  readonly kind: 'single' | 'batch';
   readonly validator: string;
   readonly chainId: string;
   /** The validator's committed height when it accepted the ballot. */
   readonly height: number;
   readonly signatureValid: boolean;
-  /** The receipt names exactly the bytes this kiosk submitted. */
+  /**
+   * The receipt names exactly the bytes this kiosk submitted: its txId, or for a batch item
+   * the audit path from that txId's leaf to the signed root.
+   */
   readonly coversSubmission: boolean;
   /** The key is in a validator set the light client verified and stored. */
   readonly knownValidator: boolean;
@@ -125,10 +137,9 @@ export function checkStoredReceipt(
   let receipt: ReceiptFacts | null = null;
   if (facts.receipt !== null) {
     const d = decodeCanonical(facts.receipt);
-    const r = d.ok ? ReceiptSchema.safeParse(d.value) : undefined;
+    const r = d.ok ? StoredReceiptSchema.safeParse(d.value) : undefined;
     // Delivery stored only receipts that parsed: anything else is a damaged row.
     if (r?.success !== true) throw new Error(`stored receipt of ${ballotId} does not decode`);
-    const b = r.data.body;
     const pending: PendingBallot = {
       kioskSeq: row.kioskSeq,
       ballotId: id,
@@ -138,19 +149,9 @@ export function checkStoredReceipt(
       envelope: facts.envelope,
     };
     const submitted = (opts.txOf ?? ((b) => b.envelope))(pending);
-    const keys = verifiedKeys(
-      store,
-      b.chainId,
-      [b.height, b.height + 1, facts.finalHeight ?? 0].filter((h) => h >= 1),
+    receipt = receiptFacts(r.data, taggedHash(TAG.devnetTxId, submitted), (chainId, height) =>
+      verifiedKeys(store, chainId, [height, height + 1, facts.finalHeight ?? 0]),
     );
-    receipt = {
-      validator: toHex(b.validator),
-      chainId: b.chainId,
-      height: b.height,
-      signatureValid: verifyReceipt(r.data),
-      coversSubmission: receiptCovers(r.data, taggedHash(TAG.devnetTxId, submitted)),
-      knownValidator: keys.has(toHex(b.validator)),
-    };
   }
   const finalHeaderStored =
     facts.finalHeight === null
@@ -173,4 +174,28 @@ export function checkStoredReceipt(
     finalHeaderStored,
     valid: receiptValid && codeMatches !== false,
   });
+}
+
+function receiptFacts(
+  r: StoredReceipt,
+  txId: Uint8Array,
+  keysAt: (chainId: string, height: number) => Set<string>,
+): ReceiptFacts {
+  const facts = (
+    kind: ReceiptFacts['kind'],
+    b: { validator: Uint8Array; chainId: string; height: number },
+    signatureValid: boolean,
+    coversSubmission: boolean,
+  ): ReceiptFacts => ({
+    kind,
+    validator: toHex(b.validator),
+    chainId: b.chainId,
+    height: b.height,
+    signatureValid,
+    coversSubmission,
+    knownValidator: keysAt(b.chainId, b.height).has(toHex(b.validator)),
+  });
+  return 'batch' in r
+    ? facts('batch', r.batch.body, verifyBatchReceipt(r.batch), batchItemCovers(r, txId))
+    : facts('single', r.body, verifyReceipt(r), receiptCovers(r, txId));
 }

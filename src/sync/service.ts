@@ -14,7 +14,18 @@ import { LightClient, type Alarm, type LightError } from './light-service.js';
 import type { SyncProvisioning } from './provisioning.js';
 import { peerRpc, type PeerRpc, type RpcCounters } from './rpc.js';
 import { pullState, type PulledState, type StatePullError, type StateQuery } from './state-pull.js';
-import type { Result } from '../shared/result.js';
+import { ok, type Result } from '../shared/result.js';
+import type { ExportSigner } from '../store/index.js';
+import {
+  describeEvidenceError,
+  exportEvidence,
+  listEvidence,
+  resolveEvidence,
+  type EvidenceActionError,
+  type EvidenceActor,
+  type EvidenceExportDocument,
+  type EvidenceView,
+} from './evidence.js';
 
 export interface SyncServiceOptions {
   readonly node: NetNode;
@@ -61,6 +72,26 @@ export interface SyncService {
   pullState(q: StateQuery): Promise<Result<PulledState, StatePullError>>;
   status(): SyncStatus;
   readonly light: LightClient;
+  /** Stored evidence of this chain, newest first, with both signed headers (docs/sync.md). */
+  evidence(): EvidenceView[];
+  /** The signed evidence file for the authority, handed to `deliver` (technician; audited). */
+  exportEvidence(
+    id: number,
+    actor: EvidenceActor,
+    o: {
+      readonly signer: ExportSigner;
+      readonly kioskId: string;
+      readonly deliver: (
+        text: string,
+        doc: EvidenceExportDocument,
+      ) => Promise<Result<string, string>>;
+    },
+  ): Promise<Result<{ file: string; document: EvidenceExportDocument }, EvidenceActionError>>;
+  /**
+   * Marks exported evidence resolved (technician; audited) and clears its alarm; the next
+   * round cross-checks again from the unchanged trusted state. It never moves trust.
+   */
+  resolveEvidence(id: number, actor: EvidenceActor): Result<EvidenceView, EvidenceActionError>;
   start(): void;
   stop(): void;
 }
@@ -172,9 +203,58 @@ export function createSyncService(o: SyncServiceOptions): SyncService {
     return q;
   }
 
+  function resolve(id: number, actor: EvidenceActor): Result<EvidenceView, EvidenceActionError> {
+    logger.info(EVENTS.evidenceResolved, {
+      evidenceId: id,
+      staffId: actor.staffId,
+      phase: 'start',
+    });
+    const r = resolveEvidence(o.store, { chainId, id, actor });
+    if (!r.ok) {
+      logger.warn(EVENTS.evidenceResolveRefused, {
+        evidenceId: id,
+        staffId: actor.staffId,
+        reason: describeEvidenceError(r.error),
+      });
+      return r;
+    }
+    light.evidenceResolved(id);
+    if (light.alarm === null) lastError = null;
+    logger.info(EVENTS.evidenceResolved, {
+      evidenceId: id,
+      staffId: actor.staffId,
+      height: r.value.height,
+      stillAlarmed: light.alarm !== null,
+    });
+    const view = listEvidence(o.store, chainId).find((v) => v.id === id);
+    if (view === undefined) throw new Error(`resolved evidence ${id} is not listed`);
+    return ok(view);
+  }
+
   return {
     light,
     runOnce,
+    evidence: () => listEvidence(o.store, chainId),
+    async exportEvidence(id, actor, x) {
+      logger.info(EVENTS.evidenceExported, {
+        evidenceId: id,
+        staffId: actor.staffId,
+        phase: 'start',
+      });
+      const r = await exportEvidence(o.store, {
+        chainId,
+        kioskId: x.kioskId,
+        id,
+        actor,
+        signer: x.signer,
+        now: o.clock.now(),
+        deliver: x.deliver,
+      });
+      if (r.ok) logger.info(EVENTS.evidenceExported, { evidenceId: id, staffId: actor.staffId });
+      else logger.warn(EVENTS.evidenceExported, { evidenceId: id, refused: r.error.kind });
+      return r;
+    },
+    resolveEvidence: resolve,
     pullState: (q) => pullState(light, light.primary, o.store, chainId, q),
     start() {
       if (running) return;

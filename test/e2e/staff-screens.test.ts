@@ -7,7 +7,7 @@
 // stays queued because the kiosk is cut off from its validators; the export verifies; a technician sees diagnostics; axe finds nothing serious;
 // and the audit log of the whole run verifies and names every staff action.
 import { AxeBuilder } from '@axe-core/playwright';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +28,7 @@ import type { Store } from '../../src/store/index.js';
 import { createSyncNode, createSyncService, type SyncService } from '../../src/sync/index.js';
 import { seededRandom, startWorld, type World } from '../integration/sync/kiosk-net.js';
 import { launchChromium, SCREENSHOT_DIR } from '../support/browser.js';
+import { fakeEvidenceBody } from '../support/evidence.js';
 import { startStaffKiosk, type StaffTestKiosk } from '../support/staff-kiosk.js';
 
 const RENDERER = 'dist/renderer';
@@ -123,6 +124,12 @@ beforeAll(async () => {
     kioskId: w.world.kiosk.kioskId,
     elections: w.world.elections.map((e) => ({ electionId: e.electionId, kind: e.kind })),
     syncNow: () => sync.runOnce(),
+    // The light node's evidence methods, as the composed kiosk passes them.
+    evidence: () => ({
+      evidence: () => sync.evidence(),
+      exportEvidence: (id, actor, o) => sync.exportEvidence(id, actor, o),
+      resolveEvidence: (id, actor) => sync.resolveEvidence(id, actor),
+    }),
     // What the composed kiosk shows (src/main/kiosk-composition.ts), from the real sync.
     chainView: () => {
       const st = sync.status();
@@ -270,8 +277,8 @@ describe('staff screens', () => {
     // The resubmission runs a real sync round, which cannot reach a validator.
     await expect.poll(() => status().textContent()).toContain('1 ballots still undelivered');
     expect(k.syncRounds).toBe(1);
-    // Attempted (the sync service marks it sent before a validator answers), not delivered.
-    expect(['queued', 'sent']).toContain(k.store.outbox.get(queued)?.state);
+    // No validator answered, so it is still queued (sent is marked on an answer only).
+    expect(k.store.outbox.get(queued)?.state).toBe('queued');
     await page.getByRole('button', { name: 'Export to USB drive' }).click();
     await expect.poll(() => status().textContent()).toContain('Signed export written');
     const files = ((await status().textContent()) ?? '').split(': ')[1]?.split(', ') ?? [];
@@ -317,6 +324,29 @@ describe('staff screens', () => {
     );
     await page.getByRole('button', { name: 'Print test page' }).click();
     await expect.poll(() => status().textContent()).toBe('Test page printed.');
+    // Evidence as the light node stores it: listed with height and peers; the technician
+    // exports the signed file to the drive, then resolves it after the confirmation.
+    const stored = k.store.evidence.record({
+      chainId: w.t.net.genesis.chainId,
+      height: 3,
+      commonHeight: 1,
+      primaryPeer: 'peer-primary',
+      witnessPeer: 'peer-witness',
+      body: fakeEvidenceBody(w.t.net.genesis.chainId, 3),
+    });
+    if (!stored.ok) throw new Error(stored.error.kind);
+    const item = page.getByTestId(`evidence-${stored.value}`);
+    await expect.poll(() => item.textContent(), { timeout: 10_000 }).toContain('OPEN');
+    expect(await item.textContent()).toContain('peer-witness');
+    const evidenceStatus = page.getByTestId('evidence').locator('.staff-status');
+    await item.getByRole('button', { name: 'Export evidence' }).click();
+    await expect.poll(() => evidenceStatus.textContent()).toContain('Signed evidence written');
+    expect(readdirSync(k.exportDir).some((f) => f.startsWith('evidence-'))).toBe(true);
+    await shot('evidence');
+    await item.getByRole('button', { name: 'Resolve…' }).click();
+    await page.getByRole('button', { name: 'Yes, resolve' }).click();
+    await expect.poll(() => evidenceStatus.textContent()).toContain('resolved');
+    expect(k.store.evidence.get(stored.value)?.resolvedMs).not.toBeNull();
     await shot('diagnostics');
     expect(await seriousAxe('diagnostics')).toEqual([]);
     await k.removeCard();

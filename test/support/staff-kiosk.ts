@@ -21,7 +21,11 @@ import {
   demoStaffRoster,
   type DemoStaffMember,
 } from '../../src/main/staff/demo-staff.js';
-import { createKioskStaff, type KioskStaff } from '../../src/main/staff/kiosk-staff.js';
+import {
+  createKioskStaff,
+  type KioskStaff,
+  type KioskStaffDeps,
+} from '../../src/main/staff/kiosk-staff.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { silentLogger, type Logger } from '../../src/shared/log.js';
 import { ok } from '../../src/shared/result.js';
@@ -92,6 +96,8 @@ export async function startStaffKiosk(
     elections?: readonly { electionId: string; kind: string }[];
     /** The kiosk's chain as its light node sees it; a fixed, caught-up view otherwise. */
     chainView?: () => ChainView;
+    /** The light node's evidence over this kiosk's store; none: no light node. */
+    evidence?: (store: Store) => NonNullable<KioskStaffDeps['evidence']>;
   } = {},
 ): Promise<StaffTestKiosk> {
   const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
@@ -143,6 +149,7 @@ export async function startStaffKiosk(
       state.syncRounds++;
       await opts.syncNow?.(store);
     },
+    ...(opts.evidence !== undefined ? { evidence: opts.evidence(store) } : {}),
   });
   if (!staff.ok) throw new Error(`staff: ${staff.error.kind}`);
   const host = await createHost({

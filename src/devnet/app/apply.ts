@@ -43,15 +43,65 @@ function makeEnv(s: Overlay, block: BlockCtx, deps: AppDeps): Env {
   return { s, block, nowS: unixSeconds(block.time), deps, notices: [] };
 }
 
+/**
+ * The stateless checks a validator may remember between CheckTx and execution
+ * (src/devnet/consensus/check-cache.ts). A check is named with every state-derived input its
+ * result depends on; the transaction bytes themselves are covered by `txKey`, the hash of
+ * all of them. Only passed checks are recorded, and a lookup only skips a computation whose
+ * result is known, so a memo never changes an outcome.
+ */
+export type StatelessCheck =
+  | { kind: 'signature'; publicKey: Uint8Array }
+  /** deps.verifyBallot: a function of the tx, the election's definition and the kiosk. */
+  | { kind: 'ballot'; definition: Uint8Array; unit: string; kioskKey: Uint8Array };
+
+export interface StatelessMemo {
+  has(txKey: string, check: StatelessCheck): boolean;
+  add(txKey: string, check: StatelessCheck): void;
+}
+
+/** A memo and the key (txId: taggedHash over the full wire bytes) of the tx being applied. */
+export interface TxMemo {
+  readonly memo: StatelessMemo;
+  readonly txKey: string;
+}
+
+function verifySigner(publicKey: Uint8Array, tx: Tx, memo: TxMemo | undefined): boolean {
+  const check: StatelessCheck = { kind: 'signature', publicKey };
+  if (memo?.memo.has(memo.txKey, check) === true) return true;
+  const valid = verifyEd25519(publicKey, signingMessage(tx.body), tx.signature);
+  if (valid) memo?.memo.add(memo.txKey, check);
+  return valid;
+}
+
+/** verifyBallot through the memo: the proofs of these bytes under this definition, once. */
+function memoDeps(deps: AppDeps, memo: TxMemo): AppDeps {
+  // A prototype link, not a copy: injected verifiers may be class instances.
+  const wrapped = Object.create(deps) as AppDeps;
+  wrapped.verifyBallot = (envelope, election, claim) => {
+    if (election.definition === null) return deps.verifyBallot(envelope, election, claim);
+    const check: StatelessCheck = {
+      kind: 'ballot',
+      definition: election.definition,
+      unit: claim.kiosk.unit,
+      kioskKey: claim.kiosk.publicKey,
+    };
+    if (memo.memo.has(memo.txKey, check)) return ok(undefined);
+    const r = deps.verifyBallot(envelope, election, claim);
+    if (r.ok) memo.memo.add(memo.txKey, check);
+    return r;
+  };
+  return wrapped;
+}
+
 /** Signature of the right key, and for the authority a fresh seq. */
-function authorize(env: Env, tx: Tx): Result<void, Rejection> {
+function authorize(env: Env, tx: Tx, memo: TxMemo | undefined): Result<void, Rejection> {
   const signer = signerOf(tx.body);
-  const message = signingMessage(tx.body);
   switch (signer.kind) {
     case 'authority': {
       const auth = read<AuthorityRecord>(env.s, key.authority());
       if (auth === undefined) throw new Error('state has no authority (not from genesis())');
-      if (!verifyEd25519(auth.publicKey, message, tx.signature)) {
+      if (!verifySigner(auth.publicKey, tx, memo)) {
         return err({ kind: 'bad-signature', signer: 'authority' });
       }
       const seq = (tx.body as { seq: number }).seq;
@@ -62,7 +112,7 @@ function authorize(env: Env, tx: Tx): Result<void, Rejection> {
     case 'kiosk': {
       const kiosk = requireKiosk(env, signer.kioskId);
       if (!kiosk.ok) return kiosk;
-      return verifyEd25519(kiosk.value.publicKey, message, tx.signature)
+      return verifySigner(kiosk.value.publicKey, tx, memo)
         ? ok(undefined)
         : err({ kind: 'bad-signature', signer: 'kiosk' });
     }
@@ -115,16 +165,18 @@ function dispatch(env: Env, tx: Tx): Result<void, Rejection> {
 
 /**
  * Validates one transaction against a state and returns its writes, or why it was
- * rejected. `state` may be an AppState or a block in progress (an Overlay).
+ * rejected. `state` may be an AppState or a block in progress (an Overlay). With `memo`,
+ * stateless checks these exact bytes already passed are not computed again.
  */
 export function applyTx(
   state: StateView,
   tx: Tx,
   block: BlockCtx,
   deps: AppDeps,
+  memo?: TxMemo,
 ): Result<TxEffect, Rejection> {
-  const env = makeEnv(new Overlay(state), block, deps);
-  const auth = authorize(env, tx);
+  const env = makeEnv(new Overlay(state), block, memo === undefined ? deps : memoDeps(deps, memo));
+  const auth = authorize(env, tx, memo);
   if (!auth.ok) return auth;
   const r = dispatch(env, tx);
   if (!r.ok) return r;
@@ -169,13 +221,24 @@ export interface BlockResult {
   notices: Notice[];
 }
 
-/** Applies a block of transaction bytes; every transaction gets an outcome. */
+/**
+ * Applies a block of transaction bytes; every transaction gets an outcome. With `memo`,
+ * `txKeys[i]` must be txs[i]'s txId (the caller has them already).
+ */
 export function applyBlock(
   state: AppState,
   txs: readonly Uint8Array[],
   block: BlockCtx,
   deps: AppDeps,
+  memo?: { memo: StatelessMemo; txKeys: readonly string[] },
 ): BlockResult {
+  if (memo !== undefined && memo.txKeys.length !== txs.length) {
+    throw new RangeError(`${memo.txKeys.length} tx keys for ${txs.length} transactions`);
+  }
+  // Read-only here: these bytes are not checked again after their block, and recording a
+  // block's unseen transactions would only evict pending ones that still will be.
+  const lookup: StatelessMemo | undefined =
+    memo === undefined ? undefined : { has: (k, c) => memo.memo.has(k, c), add: () => undefined };
   const s = new Overlay(state);
   const begin = beginBlock(s, block, deps);
   s.absorb(begin.diff);
@@ -184,7 +247,14 @@ export function applyBlock(
     const decoded = decodeTx(bytes);
     if (!decoded.ok) return { index, txKind: null, ok: false, rejection: decoded.error };
     const tx = decoded.value;
-    const r = applyTx(s, tx, block, deps);
+    const txKey = memo?.txKeys[index];
+    const r = applyTx(
+      s,
+      tx,
+      block,
+      deps,
+      lookup === undefined || txKey === undefined ? undefined : { memo: lookup, txKey },
+    );
     if (r.ok) {
       s.absorb(r.value.diff);
       notices.push(...r.value.notices);

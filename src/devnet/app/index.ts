@@ -7,6 +7,9 @@ export {
   beginBlock,
   rejectionRecord,
   type BlockResult,
+  type StatelessCheck,
+  type StatelessMemo,
+  type TxMemo,
   type TxEffect,
 } from './apply.js';
 export type { AppDeps, BallotClaim, VerifierError } from './deps.js';

@@ -1,7 +1,8 @@
 // The state key layout, in one place. A key is '<family>/<part>/…'; every part is an id
 // (no '/') or lowercase hex, so keys never collide across families or within one. The family
-// is the first segment; the state is stored per family so a scan of one family never walks
-// the others (elections are scanned every block, nullifiers never are).
+// is the first segment. The state trie is in key order, so a family (or any prefix) is one
+// subtree and a scan of one family never walks the others (elections are scanned every
+// block, nullifiers never are).
 import { toHex } from '../../protocol/hash.js';
 
 export const FAMILIES = [

@@ -1,19 +1,27 @@
-// The application state: a map of canonical text keys to canonical values, stored per key
-// family so one family can be scanned without touching the others. AppState is immutable; a
-// block's writes are collected in an Overlay and applied once. Each family is a sorted list
-// of small immutable chunks: applying a block copies only the chunks it touches plus the
-// chunk list (N/64 pointers), so a block of b ballots costs O(b·64 + N/64), not a copy and a
-// re-sort of the whole nullifier and ballot families, and the validator's 256 retained states
-// share every untouched chunk. appHash still hashes O(state) interior nodes per state: the
-// commitment is an RFC 6962 tree over the keys in sorted order, where one insertion shifts
-// every later leaf (docs/devnet.md, "State cost").
+// The application state: a map of canonical text keys to canonical values, held as a
+// persistent Merkle crit-bit trie, the same trie src/protocol/state-tree.ts commits to in
+// appHash. AppState is immutable; a block's writes are collected in an Overlay and applied
+// once. A written key copies only the nodes on its path, so a block of b writes allocates
+// O(b·depth) nodes, appHash hashes only those (every node memoises its hash, and untouched
+// subtrees are shared with the previous state), and the validator's 256 retained states
+// share everything they have in common. See docs/devnet.md, "State cost".
 import { hash } from 'node:crypto';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { compareBytes } from '../../protocol/bytes.js';
 import { encodeCanonical, type Canonical } from '../../protocol/encoding.js';
-import { EMPTY_ROOT, HASH_SIZE, leafHash } from '../../protocol/merkle.js';
-import { encodeStateLeaf, type StateEntry } from '../../protocol/state-tree.js';
-import { familyOf } from './keys.js';
+import { EMPTY_ROOT, HASH_SIZE } from '../../protocol/merkle.js';
+import {
+  critBit,
+  encodeStateLeaf,
+  keyBit,
+  keyBytes,
+  MAX_STATE_KEY_BYTES,
+  STATE_NODE_PREFIX,
+  type KeyBytes,
+  type StateEntry,
+  type StatePathStep,
+  type StateProof,
+} from '../../protocol/state-tree.js';
 
 /** A write set: null deletes the key. */
 export type Diff = ReadonlyMap<string, Canonical | null>;
@@ -46,266 +54,232 @@ function sortByKey<V>(entries: [string, V][]): [string, V][] {
   return entries.sort((x, y) => compareKeys(x[0], y[0]));
 }
 
+// Hashes are kept as 32-character latin1 strings, not Uint8Arrays: a validator holds a
+// hash per node of every retained state, and a short string is a fraction of a typed
+// array's footprint (and no external memory for the collector to track).
+
 /**
- * One key and its value, with the leaf's canonical bytes and hash computed on first use.
- * Values are never mutated once written (every write stores a fresh entry), so the memo is
- * shared by every state that still holds the entry.
+ * One key and its value; the leaf hash is computed on first use and kept. Values are never
+ * mutated once written (every write stores a fresh leaf), so the memo stays true for every
+ * state that shares the leaf.
  */
-class Entry {
-  private memo: { value: Uint8Array; hash: Uint8Array } | undefined;
+class Leaf {
+  h: string | undefined = undefined;
 
   constructor(
     readonly key: string,
+    readonly bits: KeyBytes,
     readonly value: Canonical,
   ) {}
-
-  leaf(): { value: Uint8Array; hash: Uint8Array } {
-    if (this.memo === undefined) {
-      const value = encodeCanonical(this.value);
-      this.memo = { value, hash: leafHash(encodeStateLeaf(this.key, value)) };
-    }
-    return this.memo;
-  }
 }
 
-/** Sorted, non-empty, never mutated. */
-type Chunk = readonly Entry[];
+/** An interior node: every key below it agrees on the bits before crit. */
+class Inner {
+  h: string | undefined = undefined;
 
-/** Sorted chunks; every key of chunk i sorts before every key of chunk i + 1. */
-interface Family {
-  readonly chunks: readonly Chunk[];
-  readonly size: number;
+  constructor(
+    readonly crit: number,
+    readonly left: TrieNode,
+    readonly right: TrieNode,
+  ) {}
 }
 
-// A chunk's leaf hashes, concatenated: chunks never change, so a block's appHash copies one
-// buffer per chunk instead of one hash per entry (that loop alone was ~4 % of devnet CPU).
-const chunkHashCache = new WeakMap<Chunk, Uint8Array>();
+type TrieNode = Leaf | Inner;
 
-function chunkHashes(c: Chunk): Uint8Array {
-  let buf = chunkHashCache.get(c);
-  if (buf === undefined) {
-    buf = new Uint8Array(c.length * HASH_SIZE);
-    c.forEach((e, i) => (buf as Uint8Array).set(e.leaf().hash, i * HASH_SIZE));
-    chunkHashCache.set(c, buf);
+const child = (n: Inner, bit: 0 | 1): TrieNode => (bit === 1 ? n.right : n.left);
+
+// Node's one-shot native SHA-256 is ~1.5× noble's on these short inputs (measured); the
+// hashes are the ones state-tree.ts defines (the state tests compare roots). 'binary' is
+// Node's name for latin1 as a digest encoding: one char per byte.
+const innerScratch = Buffer.alloc(3 + 2 * HASH_SIZE);
+innerScratch[0] = STATE_NODE_PREFIX;
+
+function hashOf(n: TrieNode): string {
+  if (n.h !== undefined) return n.h;
+  if (n instanceof Leaf) {
+    const data = encodeStateLeaf(n.key, encodeCanonical(n.value));
+    const buf = Buffer.allocUnsafe(data.length + 1);
+    buf[0] = 0x00;
+    buf.set(data, 1);
+    n.h = hash('sha256', buf, 'binary');
+    return n.h;
   }
-  return buf;
+  const l = hashOf(n.left);
+  const r = hashOf(n.right);
+  innerScratch.writeUInt16BE(n.crit, 1);
+  innerScratch.write(l, 3, 'latin1');
+  innerScratch.write(r, 3 + HASH_SIZE, 'latin1');
+  n.h = hash('sha256', innerScratch, 'binary');
+  return n.h;
 }
 
-/** Chunks are split above 2 × CHUNK entries into pieces of CHUNK. */
-const CHUNK = 64;
-
-const lastKey = (c: Chunk): string => (c[c.length - 1] as Entry).key;
-
-/** Index of the first chunk whose last key is >= key (chunks.length when none). */
-function chunkFor(chunks: readonly Chunk[], key: string): number {
-  let lo = 0;
-  let hi = chunks.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareKeys(lastKey(chunks[mid] as Chunk), key) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Index of the first entry whose key is >= key. */
-function lowerBound(c: Chunk, key: string): number {
-  let lo = 0;
-  let hi = c.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareKeys((c[mid] as Entry).key, key) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** The chunk's entries merged with sorted updates ups[from, to). */
-function mergeChunk(c: Chunk, ups: readonly Entry[], from: number, to: number): Entry[] {
-  const out: Entry[] = [];
-  let i = 0;
-  let u = from;
-  while (i < c.length || u < to) {
-    const e = c[i];
-    const up = u < to ? (ups[u] as Entry) : undefined;
-    const cmp = e === undefined ? 1 : up === undefined ? -1 : compareKeys(e.key, up.key);
-    if (cmp < 0) {
-      out.push(e as Entry);
-      i++;
-    } else {
-      // A null value is a deletion: the update replaces the entry with nothing.
-      if ((up as Entry).value !== null) out.push(up as Entry);
-      u++;
-      if (cmp === 0) i++;
-    }
-  }
+function hashBytes(h: string): Uint8Array {
+  const out = new Uint8Array(HASH_SIZE);
+  for (let i = 0; i < HASH_SIZE; i++) out[i] = h.charCodeAt(i);
   return out;
 }
 
-function pushSplit(out: Chunk[], entries: Entry[]): void {
-  if (entries.length === 0) return;
-  if (entries.length <= 2 * CHUNK) {
-    out.push(entries);
-    return;
-  }
-  for (let i = 0; i < entries.length; i += CHUNK) out.push(entries.slice(i, i + CHUNK));
+/** The leaf a search for bits ends at. */
+function search(root: TrieNode, bits: KeyBytes): Leaf {
+  let n = root;
+  while (n instanceof Inner) n = child(n, keyBit(bits, n.crit));
+  return n;
 }
 
-/** A new family with the sorted updates applied (null values delete); the old one is kept. */
-function applyToFamily(fam: Family | undefined, ups: readonly Entry[]): Family | undefined {
-  const chunks = fam?.chunks ?? [];
-  const out: Chunk[] = [];
-  let size = fam?.size ?? 0;
-  let u = 0;
-  for (let c = 0; c < chunks.length; c++) {
-    const chunk = chunks[c] as Chunk;
-    let e = u;
-    if (c === chunks.length - 1) e = ups.length;
-    else while (e < ups.length && compareKeys((ups[e] as Entry).key, lastKey(chunk)) <= 0) e++;
-    if (e === u) {
-      out.push(chunk);
-      continue;
-    }
-    const merged = mergeChunk(chunk, ups, u, e);
-    size += merged.length - chunk.length;
-    pushSplit(out, merged);
-    u = e;
+/** Copies the ancestors (root first) above a replaced subtree, bottom-up. */
+function rebuild(above: readonly Inner[], sides: readonly (0 | 1)[], sub: TrieNode): TrieNode {
+  for (let i = above.length - 1; i >= 0; i--) {
+    const a = above[i] as Inner;
+    sub = sides[i] === 1 ? new Inner(a.crit, a.left, sub) : new Inner(a.crit, sub, a.right);
   }
-  if (chunks.length === 0) {
-    const merged = mergeChunk([], ups, 0, ups.length);
-    size = merged.length;
-    pushSplit(out, merged);
-  }
-  return size === 0 ? undefined : { chunks: out, size };
+  return sub;
 }
 
-/**
- * rootFromLeafHashes (src/protocol/merkle.ts) over one flat buffer of leaf hashes, in place,
- * with Node's native SHA-256: the devnet hashes every leaf position once per block (see the
- * top of this file). The native one-shot hash is ~1.5× noble's for a 65-byte node; working
- * in one buffer instead of an array of 32-byte arrays keeps a block's O(state) node hashes
- * from becoming O(state) objects for the collector (measured). Same tree, same root (the
- * state tests compare it with buildStateTree's).
- */
-function rootOf(level: Uint8Array, n: number): Uint8Array {
-  if (n === 0) return EMPTY_ROOT;
-  const node = new Uint8Array(1 + 2 * HASH_SIZE);
-  node[0] = 0x01;
-  while (n > 1) {
-    let w = 0;
-    for (let i = 0; i < n; i += 2) {
-      if (i + 1 >= n) {
-        level.copyWithin(w * HASH_SIZE, i * HASH_SIZE, (i + 1) * HASH_SIZE);
-      } else {
-        node.set(level.subarray(i * HASH_SIZE, (i + 2) * HASH_SIZE), 1);
-        level.set(hash('sha256', node, 'buffer'), w * HASH_SIZE);
-      }
-      w++;
-    }
-    n = w;
+/** The trie with leaf written (added or replacing its key's leaf); the old one is kept. */
+function insert(root: TrieNode | undefined, leaf: Leaf): { root: TrieNode; added: boolean } {
+  if (root === undefined) return { root: leaf, added: true };
+  const crit = critBit(leaf.bits, search(root, leaf.bits).bits);
+  const above: Inner[] = [];
+  const sides: (0 | 1)[] = [];
+  // Replacing descends to the old leaf; adding stops above the first node that splits on a
+  // later bit than the new key's crit (crits increase downwards).
+  let n = root;
+  while (n instanceof Inner && (crit < 0 || n.crit < crit)) {
+    const side = keyBit(leaf.bits, n.crit);
+    above.push(n);
+    sides.push(side);
+    n = child(n, side);
   }
-  return level.slice(0, HASH_SIZE);
+  if (crit < 0) return { root: rebuild(above, sides, leaf), added: false };
+  const sub = keyBit(leaf.bits, crit) === 1 ? new Inner(crit, n, leaf) : new Inner(crit, leaf, n);
+  return { root: rebuild(above, sides, sub), added: true };
+}
+
+/** The trie without key (unchanged when it has none). */
+function remove(
+  root: TrieNode | undefined,
+  key: string,
+  bits: KeyBytes,
+): { root: TrieNode | undefined; removed: boolean } {
+  if (root === undefined) return { root, removed: false };
+  const above: Inner[] = [];
+  const sides: (0 | 1)[] = [];
+  let n = root;
+  while (n instanceof Inner) {
+    const side = keyBit(bits, n.crit);
+    above.push(n);
+    sides.push(side);
+    n = child(n, side);
+  }
+  if (n.key !== key) return { root, removed: false };
+  const parent = above.pop();
+  const side = sides.pop();
+  if (parent === undefined) return { root: undefined, removed: true };
+  // The parent's other child takes the parent's place; its crit is still above its own.
+  return { root: rebuild(above, sides, side === 1 ? parent.left : parent.right), removed: true };
+}
+
+/** In-order walk of a subtree: key order. */
+function* inOrder(n: TrieNode): Generator<Leaf> {
+  const stack: TrieNode[] = [n];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    if (top instanceof Leaf) {
+      yield top;
+    } else {
+      stack.push(top.right, top.left);
+    }
+  }
 }
 
 export class AppState implements StateView {
   static empty(): AppState {
-    return new AppState(new Map());
+    return new AppState(undefined, 0);
   }
 
   private root: Uint8Array | undefined;
 
-  private constructor(private readonly families: ReadonlyMap<string, Family>) {}
+  private constructor(
+    private readonly trie: TrieNode | undefined,
+    readonly size: number,
+  ) {}
 
   get(key: string): Canonical | undefined {
-    const fam = this.families.get(familyOf(key));
-    if (fam === undefined) return undefined;
-    const chunk = fam.chunks[chunkFor(fam.chunks, key)];
-    if (chunk === undefined) return undefined;
-    const e = chunk[lowerBound(chunk, key)];
-    return e?.key === key ? e.value : undefined;
+    if (this.trie === undefined) return undefined;
+    const leaf = search(this.trie, keyBytes(key));
+    return leaf.key === key ? leaf.value : undefined;
   }
 
   list(prefix: string): [string, Canonical][] {
-    const fam = this.families.get(familyOf(prefix));
-    if (fam === undefined) return [];
-    // Keys that start with prefix are contiguous in byte order, beginning at its lower bound.
+    if (this.trie === undefined) return [];
+    // The keys under a prefix of m bytes agree on its first 9·m extended bits, so they are
+    // the subtree where a search for the prefix first meets a crit at or past 9·m, or none.
+    const bits = keyBytes(prefix);
+    const end = 9 * bits.length;
+    let n = this.trie;
+    while (n instanceof Inner && n.crit < end) n = child(n, keyBit(bits, n.crit));
+    let first = n;
+    while (first instanceof Inner) first = first.left;
+    if (!first.key.startsWith(prefix)) return [];
     const out: [string, Canonical][] = [];
-    let c = chunkFor(fam.chunks, prefix);
-    let i = c < fam.chunks.length ? lowerBound(fam.chunks[c] as Chunk, prefix) : 0;
-    for (; c < fam.chunks.length; c++, i = 0) {
-      const chunk = fam.chunks[c] as Chunk;
-      for (; i < chunk.length; i++) {
-        const e = chunk[i] as Entry;
-        if (!e.key.startsWith(prefix)) return out;
-        out.push([e.key, e.value]);
-      }
-    }
+    for (const leaf of inOrder(n)) out.push([leaf.key, leaf.value]);
     return out;
-  }
-
-  get size(): number {
-    let n = 0;
-    for (const f of this.families.values()) n += f.size;
-    return n;
   }
 
   /** A new state with the diff applied; this one is unchanged. */
   apply(diff: Diff): AppState {
     if (diff.size === 0) return this;
-    const byFamily = new Map<string, Entry[]>();
+    let trie = this.trie;
+    let size = this.size;
     for (const [k, v] of diff) {
-      // The family ordering in entries() relies on every key being '<family>/…'.
-      if (!k.includes('/')) throw new TypeError(`state key ${k} has no family`);
-      const f = familyOf(k);
-      let ups = byFamily.get(f);
-      if (ups === undefined) byFamily.set(f, (ups = []));
-      ups.push(new Entry(k, v as Canonical));
+      const bits = keyBytes(k);
+      // keys.ts builds every key from bounded ids; a longer one would not fit a proof.
+      const len = typeof bits === 'string' ? bits.length : bits.byteLength;
+      if (len === 0 || len > MAX_STATE_KEY_BYTES) throw new TypeError(`bad state key ${k}`);
+      if (v === null) {
+        const r = remove(trie, k, bits);
+        trie = r.root;
+        if (r.removed) size--;
+      } else {
+        const r = insert(trie, new Leaf(k, bits, v));
+        trie = r.root;
+        if (r.added) size++;
+      }
     }
-    const next = new Map(this.families);
-    for (const [f, ups] of byFamily) {
-      ups.sort((x, y) => compareKeys(x.key, y.key));
-      const fam = applyToFamily(this.families.get(f), ups);
-      if (fam === undefined) next.delete(f);
-      else next.set(f, fam);
-    }
-    return new AppState(next);
+    return new AppState(trie, size);
   }
 
   /** The appHash leaves: (key, canonical value bytes), sorted by the key's UTF-8 bytes. */
   leaves(): StateEntry[] {
     const out: StateEntry[] = [];
-    for (const e of this.entries()) out.push({ key: e.key, value: e.leaf().value });
+    if (this.trie === undefined) return out;
+    for (const leaf of inOrder(this.trie)) {
+      out.push({ key: leaf.key, value: encodeCanonical(leaf.value) });
+    }
     return out;
   }
 
   /**
-   * The root of the keyed state tree (src/protocol/state-tree.ts) over leaves(): equal to
-   * buildStateTree(leaves()).root (a test checks), computed from memoised leaf hashes.
+   * The root of the state trie (src/protocol/state-tree.ts): equal to
+   * buildStateTree(leaves()).root (a test checks); hashes only nodes this state created.
    */
   appHash(): Uint8Array {
-    if (this.root === undefined) {
-      const level = new Uint8Array(this.size * HASH_SIZE);
-      let n = 0;
-      for (const fam of this.sortedFamilies()) {
-        for (const chunk of fam.chunks) {
-          level.set(chunkHashes(chunk), HASH_SIZE * n);
-          n += chunk.length;
-        }
-      }
-      this.root = rootOf(level, n);
-    }
+    this.root ??= this.trie === undefined ? EMPTY_ROOT : hashBytes(hashOf(this.trie));
     return this.root;
   }
 
-  // Every key of a family starts with '<family>/', so ordering the families by that prefix
-  // and concatenating their sorted entries gives the order of all keys.
-  private sortedFamilies(): Family[] {
-    const names = [...this.families.keys()].sort((a, b) => compareKeys(`${a}/`, `${b}/`));
-    return names.map((name) => this.families.get(name) as Family);
-  }
-
-  private *entries(): Generator<Entry> {
-    for (const fam of this.sortedFamilies()) for (const chunk of fam.chunks) yield* chunk;
+  /** A proof of key's value or absence against appHash(). */
+  prove(key: string): StateProof {
+    if (this.trie === undefined) return { kind: 'absent', key, leaf: null };
+    const bits = keyBytes(key);
+    const path: StatePathStep[] = [];
+    let n = this.trie;
+    while (n instanceof Inner) {
+      const side = keyBit(bits, n.crit);
+      path.push({ crit: n.crit, sibling: hashBytes(hashOf(child(n, side === 1 ? 0 : 1))) });
+      n = child(n, side);
+    }
+    const item = { key: n.key, value: encodeCanonical(n.value), path };
+    return n.key === key ? { kind: 'present', item } : { kind: 'absent', key, leaf: item };
   }
 }
 

@@ -17,6 +17,7 @@ import {
   type BlockCtx,
   type Notice,
   type StateView,
+  type StatelessMemo,
 } from '../app/index.js';
 import type { BallotStatus } from './store.js';
 import {
@@ -60,20 +61,31 @@ export function executeBlock(
   txs: readonly Uint8Array[],
   ctx: BlockCtx,
   deps: AppDeps,
+  /** The validator's check cache and txs[i]'s txId (docs/devnet.md, "Checked once"). */
+  memo?: { memo: StatelessMemo; txKeys: readonly string[] },
 ): Executed {
   const appTxs: Uint8Array[] = [];
   const appIndex: number[] = [];
+  const appKeys: string[] = [];
   let validatorUpdate: ValidatorSet | null = null;
   txs.forEach((bytes, i) => {
     const u = decodeValidatorUpdate(bytes);
     if (u === null) {
       appTxs.push(bytes);
       appIndex.push(i);
+      const k = memo?.txKeys[i];
+      if (k !== undefined) appKeys.push(k);
     } else if (validatorUpdateAuthorized(state, u)) {
       validatorUpdate = u.validatorUpdate.validatorSet;
     }
   });
-  const r = applyBlock(state, appTxs, ctx, deps);
+  const r = applyBlock(
+    state,
+    appTxs,
+    ctx,
+    deps,
+    memo === undefined ? undefined : { memo: memo.memo, txKeys: appKeys },
+  );
   const statuses = new Map<string, BallotStatus>();
   let rejected = 0;
   for (const o of r.outcomes) {

@@ -48,6 +48,7 @@ import {
 } from '../app/index.js';
 import type { FaultSwitches } from '../faults.js';
 import { noFaults } from '../faults.js';
+import { CheckCache, CHECK_CACHE_SIZE, type CheckCacheStats } from './check-cache.js';
 import { decodeValidatorUpdate, executeBlock, validatorUpdateAuthorized } from './execute.js';
 import { Mempool } from './mempool.js';
 import { ValidatorSchedule } from './sets.js';
@@ -88,6 +89,11 @@ export interface ValidatorOptions {
   maxMempool?: number;
   /** Transactions per proposed block (default and maximum MAX_BLOCK_TXS). */
   maxBlockTxs?: number;
+  /**
+   * Entries of the stateless-check cache (check-cache.ts; default CHECK_CACHE_SIZE), or
+   * false to check every signature and proof at CheckTx and again at execution.
+   */
+  checkCache?: number | false;
 }
 
 /** What a submission amounts to: in the mempool, already committed, or refused. */
@@ -135,6 +141,7 @@ export class Validator {
   private buffered: ConsensusMsg[] = [];
 
   private readonly mempool: Mempool;
+  private readonly checks: CheckCache | null;
   private rootOf: { state: AppState; root: Uint8Array } | null = null;
 
   private proposeTimer: TimerHandle | null = null;
@@ -156,6 +163,8 @@ export class Validator {
     this.state = genesisState(opts.genesis.authority);
     this.states.set(1, this.state);
     this.mempool = new Mempool(this.state);
+    this.checks =
+      opts.checkCache === false ? null : new CheckCache(opts.checkCache ?? CHECK_CACHE_SIZE);
     this.replay();
   }
 
@@ -204,6 +213,11 @@ export class Validator {
 
   ballotStatus(ballotIdHex: string): BallotStatus | undefined {
     return this.o.store.ballotStatus(ballotIdHex);
+  }
+
+  /** Hits and misses of the stateless-check cache (null when it is off). */
+  checkCacheStats(): CheckCacheStats | null {
+    return this.checks?.stats() ?? null;
   }
 
   onCommit(fn: (b: Block) => void): () => void {
@@ -296,7 +310,13 @@ export class Validator {
     if (this.mempool.size >= cap) {
       return err({ kind: 'mempool-full', limit: cap });
     }
-    const r = applyTx(this.mempool, decoded.value, this.nextCtx(), this.o.deps);
+    const r = applyTx(
+      this.mempool,
+      decoded.value,
+      this.nextCtx(),
+      this.o.deps,
+      this.checks === null ? undefined : { memo: this.checks, txKey: id },
+    );
     if (!r.ok) {
       // Only a direct submission's refusal is recorded: a relayed copy may just have arrived
       // before a transaction it depends on, and is still pending at the validator that relayed it.
@@ -346,12 +366,12 @@ export class Validator {
    * CometBFT's recheck does. A ballot whose window closed meanwhile is refused when a block
    * executes it, like any transaction a proposer includes.
    */
-  private afterCommit(block: Block, before: AppState, ctx: BlockCtx): void {
+  private afterCommit(block: Block, ids: readonly string[], before: AppState, ctx: BlockCtx): void {
     const ballots: { id: string; nullifierKey: string; ballotKey: string }[] = [];
     let onlyBallots = beginBlock(before, ctx, this.o.deps).diff.size === 0;
-    for (const tx of block.txs) {
+    for (const [i, tx] of block.txs.entries()) {
       if (!onlyBallots) break;
-      const id = txId(tx);
+      const id = ids[i] as string;
       if (this.mempool.isBallotTx(id)) {
         ballots.push({ id, nullifierKey: '', ballotKey: '' });
         continue;
@@ -369,7 +389,7 @@ export class Validator {
       });
     }
     if (!onlyBallots) {
-      const included = new Set(block.txs.map(txId));
+      const included = new Set(ids);
       const rest = this.mempool.all();
       this.mempool.reset(this.state);
       for (const tx of rest) if (!included.has(txId(tx))) this.submit(tx, false);
@@ -616,7 +636,16 @@ export class Validator {
     const h = block.header;
     const ctx: BlockCtx = { height: h.height, time: h.time, recentBlockIds: this.recentBlockIds };
     const before = this.state;
-    const ex = executeBlock(this.state, block.txs, ctx, this.o.deps);
+    const ids = block.txs.map(txId);
+    const ex = executeBlock(
+      this.state,
+      block.txs,
+      ctx,
+      this.o.deps,
+      this.checks === null ? undefined : { memo: this.checks, txKeys: ids },
+    );
+    // Executed once: nothing checks these bytes again (a later copy is refused statefully).
+    if (this.checks !== null) for (const id of ids) this.checks.delete(id);
     if (persist) this.o.store.append(block, ex.statuses);
     if (ex.validatorUpdate !== null) {
       this.schedule.change(h.height + 2, ex.validatorUpdate);
@@ -639,7 +668,7 @@ export class Validator {
       txs: block.txs.length,
       rejected: ex.rejected,
     });
-    this.afterCommit(block, before, ctx);
+    this.afterCommit(block, ids, before, ctx);
     for (const fn of this.commitListeners) fn(block);
     this.enterRound(0);
     const pending = this.buffered;

@@ -16,6 +16,8 @@ import { EVENTS } from '../../shared/events.js';
 import type { Logger } from '../../shared/log.js';
 import { assertNever, err, ok, type Result } from '../../shared/result.js';
 import type { ExportSigner, Store } from '../../store/index.js';
+import { describeEvidenceError, type EvidenceActionError } from '../../sync/evidence.js';
+import type { SyncService } from '../../sync/service.js';
 import { writeFileAtomic } from '../keys/atomic-file.js';
 import type { ProvisioningError, ProvisioningService } from '../provisioning/service.js';
 import type { Handlers } from '../rpc/dispatch.js';
@@ -71,6 +73,8 @@ export interface KioskStaffDeps {
   readonly chainView?: () => ChainView;
   /** One sync round now (the light node hands queued ballots to the network). */
   readonly syncNow?: () => Promise<void>;
+  /** The light node's evidence and its resolution; absent when the kiosk has no light node. */
+  readonly evidence?: Pick<SyncService, 'evidence' | 'exportEvidence' | 'resolveEvidence'>;
   /** Whether voting runs, and if not why; shown in diagnostics. */
   readonly votingStatus?: () => { readonly available: boolean; readonly reason: string | null };
   readonly lockoutPolicy?: LockoutPolicy;
@@ -148,6 +152,29 @@ function pollsError(e: PollsServiceError): RpcError {
       );
     default:
       return assertNever(e, 'polls error');
+  }
+}
+
+function evidenceError(e: EvidenceActionError): RpcError {
+  const message = describeEvidenceError(e);
+  switch (e.kind) {
+    case 'not-found':
+      return rpcError('evidence-not-found', message);
+    case 'already-resolved':
+      return rpcError('evidence-resolved', message);
+    case 'not-exported':
+      return rpcError('evidence-not-exported', message);
+    case 'forbidden':
+      return rpcError('forbidden', message);
+    case 'undecodable':
+    case 'write-failed':
+      return rpcError('export-failed', message);
+    case 'storage':
+      return rpcError('storage', message);
+    case 'audit-failed':
+      return rpcError('audit-failed', message);
+    default:
+      return assertNever(e, 'evidence error');
   }
 }
 
@@ -424,6 +451,44 @@ export async function createKioskStaff(
         ? ok({ printed: true as const })
         : err(rpcError('print-failed', 'the printer did not print'));
     },
+  };
+
+  // Without a light node there is no evidence: the list is empty, the actions unavailable.
+  const ev = deps.evidence;
+  const noLightNode = () => err(rpcError('not-available', 'this kiosk runs without a light node'));
+  handlers['sync.evidence.list'] = () => {
+    const who = staff.authorize('sync.view');
+    if (!who.ok) return err(authError(who.error));
+    return ok(ev?.evidence() ?? []);
+  };
+  handlers['sync.evidence.export'] = async (req) => {
+    // The role is checked here, not only by hiding the button (and again by the service).
+    const who = staff.authorize('evidence.export');
+    if (!who.ok) return err(authError(who.error));
+    if (ev === undefined) return noLightNode();
+    const dir = deps.exportDir;
+    if (dir === undefined)
+      return err(rpcError('no-export-folder', 'no removable drive is configured'));
+    const stamp = new Date(clock.now()).toISOString().replace(/[:.]/g, '-');
+    const r = await ev.exportEvidence(req.id, who.value, {
+      signer: exportSigner,
+      kioskId: kioskLabel(),
+      deliver: async (text) => {
+        const name = `evidence-${kioskLabel()}-${req.id}-${stamp}.json`;
+        const w = await writeFileAtomic(join(dir, name), Buffer.from(text, 'utf8'));
+        return w.ok ? ok(name) : err(`writing ${name}: ${w.error.code}`);
+      },
+    });
+    return r.ok ? ok({ file: r.value.file }) : err(evidenceError(r.error));
+  };
+  handlers['sync.evidence.resolve'] = (req) => {
+    const who = staff.authorize('evidence.resolve');
+    if (!who.ok) return err(authError(who.error));
+    if (ev === undefined) return noLightNode();
+    const r = ev.resolveEvidence(req.id, who.value);
+    if (!r.ok) return err(evidenceError(r.error));
+    const alarmed = ev.evidence().some((x) => x.resolvedMs === null);
+    return ok({ evidence: r.value, alarmed });
   };
 
   if (identity.kind === 'provisioned') {

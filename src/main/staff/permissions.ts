@@ -23,6 +23,8 @@ export const STAFF_ACTIONS = [
   'provision.import',
   'provision.decommission',
   'update.install',
+  'evidence.export',
+  'evidence.resolve',
 ] as const;
 export type StaffAction = (typeof STAFF_ACTIONS)[number];
 
@@ -49,6 +51,9 @@ export const PERMISSIONS: Readonly<Record<StaffAction, readonly StaffRole[]>> = 
   'provision.import': TECHNICIAN,
   'provision.decommission': TECHNICIAN,
   'update.install': TECHNICIAN,
+  // Light-client evidence names validators and clears the sync alarm: the machine's side.
+  'evidence.export': TECHNICIAN,
+  'evidence.resolve': TECHNICIAN,
 };
 
 export function can(role: StaffRole, action: StaffAction): boolean {

@@ -4,6 +4,7 @@
 // enrollment QR. Bundles travel base64url-encoded (the wizard reads them from a USB stick).
 import { z } from 'zod';
 import { LocalizedSchema } from '../../protocol/election.js';
+import { EvidenceViewSchema } from '../../sync/evidence-schema.js';
 import { STAFF_ACTIONS } from './permissions.js';
 import { PinSchema, StaffRoleSchema } from './schemas.js';
 
@@ -202,6 +203,7 @@ export const ProvisioningStatusSchema = z.discriminatedUnion('state', [
 ]);
 
 const electionRequest = z.object({ electionId: ElectionIdSchema }).strict();
+const evidenceRequest = z.object({ id: z.int().positive().max(Number.MAX_SAFE_INTEGER) }).strict();
 
 /** Method name → request/response schemas; merge into RPC in src/main/rpc/schema.ts. */
 export const STAFF_RPC = {
@@ -239,6 +241,18 @@ export const STAFF_RPC = {
   'reports.export': {
     request: z.object({ electionId: ElectionIdSchema, format: z.enum(['json', 'csv']) }).strict(),
     response: z.object({ text: z.string() }),
+  },
+  /** Light-client evidence of this chain, newest first (docs/sync.md, "Resolving evidence"). */
+  'sync.evidence.list': { request: empty, response: z.array(EvidenceViewSchema).max(10_000) },
+  /** Technician: the signed evidence file onto the export folder, for the authority. */
+  'sync.evidence.export': {
+    request: evidenceRequest,
+    response: z.object({ file: z.string().max(255) }),
+  },
+  /** Technician, after an export: marks it resolved and clears its alarm (trust stays). */
+  'sync.evidence.resolve': {
+    request: evidenceRequest,
+    response: z.object({ evidence: EvidenceViewSchema, alarmed: z.boolean() }),
   },
   'provisioning.status': { request: empty, response: ProvisioningStatusSchema },
   'provisioning.beginEnrollment': {
@@ -282,4 +296,7 @@ export const STAFF_RPC_ERROR_KINDS = [
   'key-unavailable',
   'print-failed',
   'no-export-folder',
+  'evidence-not-found',
+  'evidence-resolved',
+  'evidence-not-exported',
 ] as const;

@@ -7,6 +7,7 @@ import { TouchTarget } from '../ui/TouchTarget.js';
 import { call } from '../lib/rpc.js';
 import { DecommissionPanel } from './DecommissionPanel.js';
 import { DiagnosticsPanel } from './DiagnosticsPanel.js';
+import { EvidencePanel } from './EvidencePanel.js';
 import { staffT } from './i18n/index.js';
 import { PinPad } from './PinPad.js';
 import { PollsPanel } from './PollsPanel.js';
@@ -64,6 +65,9 @@ export function StaffApp({ mode, language }: { mode: StaffMode; language: Langua
       ) : null}
       {current === 'reconcile' ? <ReconcilePanel t={t} language={language} /> : null}
       {current === 'diagnostics' ? <DiagnosticsPanel t={t} /> : null}
+      {current === 'diagnostics' && can('sync.view') ? (
+        <EvidencePanel t={t} canAct={can('evidence.resolve')} />
+      ) : null}
       {current === 'diagnostics' && provisioning !== null && can('provision.decommission') ? (
         <DecommissionPanel t={t} onDone={mode.refresh} />
       ) : null}

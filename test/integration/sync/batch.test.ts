@@ -13,16 +13,27 @@ import {
 } from '../../../src/devnet/rpc.js';
 import { createNetNode, type NetNode } from '../../../src/net/node.js';
 import { serve } from '../../../src/net/reqres.js';
-import { TAG, taggedHash } from '../../../src/protocol/hash.js';
+import { TAG, taggedHash, toHex } from '../../../src/protocol/hash.js';
+import { devnetSigner } from '../../../src/devnet/keys.js';
+import type { Ed25519Signer } from '../../../src/protocol/ed25519.js';
 import {
+  batchReceiptSignBytes,
+  signBatchReceipt,
   HEADERS_PROTOCOL,
   PROOF_BATCH_PROTOCOL,
   STATE_PROTOCOL,
   SUBMIT_BATCH_PROTOCOL,
-  type ProofResponse,
+  type BatchReceipt,
+  type ProofBatchItem,
+  type SubmitBatchRequest,
+  type SubmitBatchResponse,
 } from '../../../src/protocol/light-rpc.js';
+import { checkStoredReceipt } from '../../../src/sync/receipt-check.js';
+import { deliveryFacts } from '../../../src/store/delivery-facts.js';
 import { must } from '../../unit/devnet-net/helpers.js';
 import { startWorld, states, type World } from './kiosk-net.js';
+
+const UNLIMITED = { burst: 1_000_000, perSecond: 1_000_000, maxConcurrent: 64 };
 
 describe('sync: batch protocols', () => {
   let w: World;
@@ -59,15 +70,98 @@ describe('sync: batch protocols', () => {
     expect(k.sync.status().delivery.rejected).toBe(1);
   });
 
-  it('forged batch answers (other ballots\u2019 proofs, wrong lengths) never make a ballot final', async () => {
+  it('forged batch answers (receipts, paths, proofs, lengths) never store a receipt or make a ballot final', async () => {
+    type SubmitMode =
+      | 'honest'
+      | 'short'
+      | 'long'
+      | 'reordered'
+      | 'swapped-paths'
+      | 'bad-signature'
+      | 'stranger'
+      | 'other-chain'
+      | 'count'
+      | 'no-receipt'
+      | 'one-foreign';
     const mode = {
       proofs: 'other' as 'other' | 'long' | 'honest',
-      submits: 'honest' as 'short' | 'honest',
+      submits: 'honest' as SubmitMode,
     };
     const honest = must(w.t.net.nodes[1]);
     const d = { validator: () => honest.validator, signer: honest.signer, faults: honest.faults };
+    const stranger = devnetSigner('not-a-validator', 'forger');
     // A real inclusion proof of a ballot that is not the one asked about.
-    const held: { decoy?: ProofResponse } = {};
+    const held: { decoy?: ProofBatchItem } = {};
+    const resign = (
+      r: BatchReceipt,
+      body: Partial<BatchReceipt['body']>,
+      signer: Ed25519Signer,
+    ): BatchReceipt => {
+      const b = { ...r.body, ...body };
+      return { body: b, signature: signer.sign(batchReceiptSignBytes(b)) };
+    };
+    const forge = (req: SubmitBatchRequest, a: SubmitBatchResponse): SubmitBatchResponse => {
+      const rc = a.receipt;
+      const res = a.results;
+      const swap = <T>(xs: T[]): T[] =>
+        xs.length < 2 ? xs : [must(xs[1]), must(xs[0]), ...xs.slice(2)];
+      switch (mode.submits) {
+        case 'honest':
+          return a;
+        case 'short':
+          return { ...a, results: res.slice(1) };
+        case 'long':
+          return { ...a, results: [...res, { status: 'rejected', reason: 'x', detail: '' }] };
+        case 'reordered':
+          return { ...a, results: swap(res) };
+        case 'swapped-paths': {
+          // Each item keeps its own index, with the other item's (real) path.
+          const paths = swap(res.map((x) => (x.status === 'received' ? x.path : [])));
+          return {
+            ...a,
+            results: res.map((x, i) =>
+              x.status === 'received' ? { ...x, path: must(paths[i]) } : x,
+            ),
+          };
+        }
+        case 'bad-signature': {
+          if (rc === null) return a;
+          const signature = rc.signature.slice();
+          signature[0] = (signature[0] ?? 0) ^ 1;
+          return { ...a, receipt: { ...rc, signature } };
+        }
+        case 'stranger':
+          return rc === null
+            ? a
+            : { ...a, receipt: resign(rc, { validator: stranger.publicKey }, stranger) };
+        case 'other-chain':
+          return rc === null ? a : { ...a, receipt: resign(rc, { chainId: 'other' }, d.signer) };
+        case 'count':
+          // A root the validator really signed, but claiming one leaf more than it answered.
+          return rc === null
+            ? a
+            : { ...a, receipt: resign(rc, { count: rc.body.count + 1 }, d.signer) };
+        case 'no-receipt':
+          return { ...a, receipt: null };
+        case 'one-foreign': {
+          // A real signature over a root whose last leaf is some other transaction, with
+          // true paths in that tree: the other items are covered, the last one is not.
+          if (rc === null) return a;
+          const ids = req.txs
+            .filter((_, i) => res[i]?.status === 'received')
+            .map((tx) => taggedHash(TAG.devnetTxId, tx));
+          ids[ids.length - 1] = taggedHash('veche/test-foreign', new Uint8Array([ids.length]));
+          const { receipt, tree } = signBatchReceipt(rc.body, ids, d.signer);
+          let k = 0;
+          return {
+            receipt,
+            results: res.map((x) =>
+              x.status === 'received' ? { ...x, path: tree.proof(k++).path } : x,
+            ),
+          };
+        }
+      }
+    };
     const forger = async (name: string) => {
       const s = must(
         await createNetNode({ keyFile: join(keyDir, `${name}.key`) }).then((r) =>
@@ -75,13 +169,13 @@ describe('sync: batch protocols', () => {
         ),
       );
       extra.push(s);
-      await serve(s, HEADERS_PROTOCOL, (req) => answerHeaders(d, req));
+      // Many rounds in little real time: the per-peer rate limits are not under test here.
+      await serve(s, { ...HEADERS_PROTOCOL, rateLimit: UNLIMITED }, (req) => answerHeaders(d, req));
       await serve(s, STATE_PROTOCOL, (req) => answerState(d, req));
-      await serve(s, SUBMIT_BATCH_PROTOCOL, async (req) => {
-        const a = await answerSubmitBatch(d, req);
-        return mode.submits === 'short' ? { results: a.results.slice(1) } : a;
-      });
-      await serve(s, PROOF_BATCH_PROTOCOL, (req) => {
+      await serve(s, { ...SUBMIT_BATCH_PROTOCOL, rateLimit: UNLIMITED }, async (req) =>
+        forge(req, await answerSubmitBatch(d, req)),
+      );
+      await serve(s, { ...PROOF_BATCH_PROTOCOL, rateLimit: UNLIMITED }, (req) => {
         const a = answerProofBatch(d, req);
         switch (mode.proofs) {
           case 'honest':
@@ -111,32 +205,76 @@ describe('sync: batch protocols', () => {
     expect(held.decoy?.status).toBe('included');
 
     // Submissions answered one short and proof answers one too long: nothing is receipted
-    // or proven, everything is retried.
+    // or proven, everything is retried; no item had an answer of its own, so none is "sent".
     mode.submits = 'short';
     mode.proofs = 'long';
-    const ids = k.enqueue(3);
-    for (let i = 0; i < 3; i++) {
-      await k.sync.runOnce();
-      await w.t.step(300);
-    }
-    expect(states(k, ids).every((s) => s === 'sent')).toBe(true);
-    expect(k.sync.status().delivery.receipted).toBe(0);
+    const ids = k.enqueue(4);
+    await k.sync.runOnce();
+    expect(states(k, ids)).toEqual(['queued', 'queued', 'queued', 'queued']);
     expect(k.sync.status().delivery.lastError).toContain('wrong length');
+
+    // Each forged receipt, on fresh ballots (two per validator, so each batch has two
+    // received items): answered, so "sent", but no receipt is stored.
+    const forged: SubmitMode[] = [
+      'long',
+      'reordered',
+      'swapped-paths',
+      'bad-signature',
+      'stranger',
+      'other-chain',
+      'count',
+      'no-receipt',
+    ];
+    const all = [...ids];
+    for (const m of forged) {
+      mode.submits = m;
+      const fresh = k.enqueue(4);
+      all.push(...fresh);
+      const bad = k.sync.status().delivery.badReceipts;
+      await k.sync.runOnce();
+      expect({ m, states: states(k, fresh) }).toEqual({
+        m,
+        states:
+          m === 'long'
+            ? ['queued', 'queued', 'queued', 'queued']
+            : ['sent', 'sent', 'sent', 'sent'],
+      });
+      if (m !== 'long')
+        expect(k.sync.status().delivery.badReceipts).toBeGreaterThanOrEqual(bad + 4);
+      for (const id of fresh) expect(deliveryFacts(k.store, id)?.receipt).toBeNull();
+    }
+    expect(k.sync.status().delivery.receipted).toBe(0);
+
+    // A forgery in one leaf costs only that item its receipt (two per batch: the first is
+    // receipted with the path it came with, the last is not). An earlier ballot whose retry
+    // is due may join a batch ahead of them; the last item stays the forged one.
+    mode.submits = 'one-foreign';
+    const mixed = k.enqueue(4);
+    all.push(...mixed);
+    await k.sync.runOnce();
+    const ms = states(k, mixed);
+    expect(ms.filter((x) => x === 'receipted')).toHaveLength(2);
+    expect(ms.filter((x) => x === 'sent')).toHaveLength(2);
+    for (const id of mixed.filter((_, i) => ms[i] === 'receipted')) {
+      const v = checkStoredReceipt(k.store, toHex(id));
+      expect(v.ok && v.value.valid && v.value.receipt?.coversSubmission).toBe(true);
+    }
 
     // Honest submissions, but every proof answer is another ballot's (valid) proof.
     mode.submits = 'honest';
     mode.proofs = 'other';
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 6; i++) {
       await k.sync.runOnce();
       await w.t.step(300);
     }
-    expect(states(k, ids).some((s) => s === 'final')).toBe(false);
+    expect(states(k, all).some((s) => s === 'final')).toBe(false);
     expect(k.sync.status().delivery.badProofs).toBeGreaterThan(0);
 
     // Honest answers: everything final.
     mode.proofs = 'honest';
-    await w.drive([k], () => k.sync.status().queue.final === 3);
-    expect(states(k, ids)).toEqual(['final', 'final', 'final']);
+    // A few failed attempts each: backoff of seconds on the devnet's clock.
+    await w.drive([k], () => k.sync.status().queue.final === all.length, 200);
+    expect(states(k, all).every((s) => s === 'final')).toBe(true);
   });
 });
 
@@ -167,6 +305,7 @@ describe('sync: a full mempool', () => {
       await serve(s, HEADERS_PROTOCOL, (req) => answerHeaders(d, req));
       await serve(s, STATE_PROTOCOL, (req) => answerState(d, req));
       await serve(s, SUBMIT_BATCH_PROTOCOL, (req) => ({
+        receipt: null,
         results: req.txs.map(() => ({
           status: 'rejected' as const,
           reason: 'mempool-full',
@@ -205,7 +344,10 @@ describe('sync: a full mempool', () => {
     expect(st.delivery.submitted).toBe(4 * 256);
     expect(st.delivery.rejected).toBe(0);
     expect(st.queue.rejected).toBe(0);
-    expect(states(k, ids).every((s) => s === 'sent')).toBe(true);
+    // The answered ones are "sent" (a validator has seen them); the waiting ones "queued".
+    const st2 = states(k, ids);
+    expect(st2.filter((s) => s === 'sent')).toHaveLength(4 * 256);
+    expect(st2.filter((s) => s === 'queued')).toHaveLength(4 * 256);
   });
 });
 

@@ -13,6 +13,7 @@ import { TAG, taggedHash, toHex } from '../../../src/protocol/hash.js';
 import { signReceipt } from '../../../src/protocol/light-rpc.js';
 import { ManualClock } from '../../../src/shared/clock.js';
 import { openStore } from '../../../src/store/index.js';
+import { deliveryFacts } from '../../../src/store/delivery-facts.js';
 import { checkStoredReceipt } from '../../../src/sync/receipt-check.js';
 import { must } from '../../unit/devnet-net/helpers.js';
 import { startWorld, type World } from './kiosk-net.js';
@@ -40,9 +41,56 @@ describe('verify-receipt', () => {
       state: 'final',
       codeMatches: true,
       valid: true,
-      receipt: { signatureValid: true, coversSubmission: true, knownValidator: true },
+      receipt: {
+        kind: 'batch',
+        signatureValid: true,
+        coversSubmission: true,
+        knownValidator: true,
+      },
     });
     expect(v.value.finalHeight).toBeGreaterThanOrEqual(1);
+
+    // Another ballot's batch-receipt item (a real validator's signature, a real path) stored
+    // for this ballot: its path leads from the other ballot's leaf, so it covers nothing here.
+    const [swappedId] = k.enqueue(1);
+    const sid = must(swappedId);
+    const otherReceipt = must(must(deliveryFacts(k.store, must(ids[1]))).receipt);
+    expect(k.store.outbox.transition(sid, { to: 'receipted', receipt: otherReceipt }).ok).toBe(
+      true,
+    );
+    const sw = checkStoredReceipt(k.store, toHex(sid));
+    expect(sw.ok && sw.value).toMatchObject({
+      valid: false,
+      receipt: {
+        kind: 'batch',
+        signatureValid: true,
+        coversSubmission: false,
+        knownValidator: true,
+      },
+    });
+
+    // A single receipt (/veche/submit/1, or a row of a store written before batch receipts)
+    // from a real validator still verifies.
+    const [singleId] = k.enqueue(1);
+    const one = must(singleId);
+    const validator = must(w.t.net.nodes[0]).signer;
+    const single = signReceipt(
+      {
+        chainId: w.t.net.genesis.chainId,
+        txId: taggedHash(TAG.devnetTxId, must(k.store.outbox.envelope(one))),
+        ballotId: one,
+        height: 3,
+        validator: validator.publicKey,
+      },
+      validator,
+    );
+    const singleBytes = encodeCanonical(single as unknown as Canonical);
+    expect(k.store.outbox.transition(one, { to: 'receipted', receipt: singleBytes }).ok).toBe(true);
+    const sv = checkStoredReceipt(k.store, toHex(one));
+    expect(sv.ok && sv.value).toMatchObject({
+      valid: true,
+      receipt: { kind: 'single', signatureValid: true, coversSubmission: true },
+    });
 
     const wrong = text.slice(0, -1) + (text.endsWith('0') ? '1' : '0');
     const bad = checkStoredReceipt(k.store, wrong);

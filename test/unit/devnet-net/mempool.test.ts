@@ -29,7 +29,7 @@ afterEach(() => {
   cleanup = undefined;
 });
 
-function setup(opts: { maxMempool?: number; maxBlockTxs?: number }) {
+function setup(opts: { maxMempool?: number; maxBlockTxs?: number; checkCache?: number | false }) {
   const dir = mkdtempSync(join(tmpdir(), 'veche-mempool-'));
   const clock = new ManualClock(Date.UTC(2027, 0, 1));
   const store = new ChainStore(join(dir, 'v0.sqlite'));
@@ -112,15 +112,17 @@ describe('devnet mempool', () => {
     const world = await withWorld(s);
     const txs = ballots(world, 10);
     const before = s.verified();
+    const hits = must(s.v.checkCacheStats()).hits;
     for (const tx of txs) expect(s.v.submit(tx)).toEqual({ ok: true, value: { kind: 'pending' } });
     expect(s.verified() - before).toBe(10);
     const h = s.v.committedHeight;
     for (let i = 0; i < 50 && s.v.mempoolSize > 0; i++) await s.step(500);
     expect(s.v.mempoolSize).toBe(0);
     expect(s.v.committedHeight).toBeGreaterThanOrEqual(h + 3);
-    // CheckTx once per ballot plus execution once per ballot; a full re-check after each
-    // block would add 6 + 2 more.
-    expect(s.verified() - before).toBe(20);
+    // CheckTx once per ballot; execution finds both checks (signature, proofs) of each in
+    // the check cache. A full re-check after each block would add 6 + 2 more.
+    expect(s.verified() - before).toBe(10);
+    expect(must(s.v.checkCacheStats()).hits - hits).toBe(20);
     // Every ballot was included, and a resubmission is answered as such.
     for (const tx of txs) {
       const r = s.v.submit(tx);
@@ -189,10 +191,23 @@ describe('devnet mempool', () => {
     expect(s.v.committedHeight).toBe(h);
     expect(s.v.ballotStatus(idOf(must(theirs)))?.kind).toBe('included');
     // Ours lost its nullifier: evicted (its re-check refused it); the unrelated one stays,
-    // not re-checked: one verification for the block's ballot, one for the evicted re-check.
+    // not re-checked: one verification for the block's ballot it never saw; the evicted
+    // one's re-check finds its proofs in the check cache and loses on the nullifier.
     expect(s.v.hasPendingBallot(idOf(must(mine)))).toBe(false);
     expect(s.v.hasPendingBallot(idOf(must(other)))).toBe(true);
     expect(s.v.mempoolSize).toBe(1);
-    expect(s.verified() - before).toBe(2);
+    expect(s.verified() - before).toBe(1);
+  });
+
+  it('without the check cache, execution verifies every ballot again', async () => {
+    const s = setup({ maxBlockTxs: 4, checkCache: false });
+    const world = await withWorld(s);
+    const txs = ballots(world, 6);
+    const before = s.verified();
+    for (const tx of txs) expect(s.v.submit(tx).ok).toBe(true);
+    for (let i = 0; i < 50 && s.v.mempoolSize > 0; i++) await s.step(500);
+    expect(s.v.mempoolSize).toBe(0);
+    expect(s.verified() - before).toBe(12);
+    expect(s.v.checkCacheStats()).toBeNull();
   });
 });

@@ -5,7 +5,10 @@ import { AppState, compareKeys, Overlay, type Tx } from '../../../src/devnet/app
 import { compareBytes } from '../../../src/protocol/bytes.js';
 import { encodeCanonical, type Canonical } from '../../../src/protocol/encoding.js';
 import { toHex } from '../../../src/protocol/hash.js';
-import { buildStateTree } from '../../../src/protocol/state-tree.js';
+import { buildStateTree, verifyStateProof } from '../../../src/protocol/state-tree.js';
+import { STATE_PROTOCOL, StateResponseSchema } from '../../../src/protocol/light-rpc.js';
+import { noFaults } from '../../../src/devnet/faults.js';
+import { answerState, type LightServerDeps } from '../../../src/devnet/rpc.js';
 import {
   ballotTx,
   bytes32,
@@ -96,10 +99,63 @@ describe('AppState', () => {
     expect(toHex(twice.appHash())).toBe(toHex(buildStateTree(twice.leaves()).root));
     // UTF-16 order would put the astral character first.
     expect(compareKeys('x/\u{1F600}', 'x/\uFFFD')).toBeGreaterThan(0);
-    expect(() => AppState.empty().apply(new Map([['nofamily', 1]]))).toThrow(/no family/);
+    // Keys outside the proof bounds are a bug in the caller (keys.ts bounds every id).
+    expect(() => AppState.empty().apply(new Map([['x'.repeat(257), 1]]))).toThrow(/state key/);
+    expect(() => AppState.empty().apply(new Map([['', 1]]))).toThrow(/state key/);
   });
 
-  it('across many blocks of inserts and deletes (chunk splits, emptied families) it matches a plain map', () => {
+  it('after any sequence of inserts, updates and deletes the incremental trie equals the reference, proves every key and keeps older states (property)', () => {
+    // A small alphabet makes prefixes of other keys, shared prefixes and deletions of
+    // present keys common; 'é' and the astral character exercise the byte view.
+    const keyArb = fc
+      .array(fc.constantFrom('a', 'b', '/', 'é', '\u{1F600}'), { minLength: 1, maxLength: 4 })
+      .map((cs) => cs.join(''));
+    const blockArb = fc.array(fc.tuple(keyArb, fc.option(fc.nat(9), { nil: null, freq: 3 })), {
+      maxLength: 12,
+    });
+    fc.assert(
+      fc.property(fc.array(blockArb, { minLength: 1, maxLength: 6 }), keyArb, (blocks, probe) => {
+        const model = new Map<string, Canonical>();
+        let s = AppState.empty();
+        const history: [AppState, string, number][] = [];
+        for (const ops of blocks) {
+          const diff = new Map<string, Canonical | null>(ops);
+          s = s.apply(diff);
+          for (const [k, val] of diff) {
+            if (val === null) model.delete(k);
+            else model.set(k, val);
+          }
+          const tree = buildStateTree(
+            [...model].map(([key, val]) => ({ key, value: encodeCanonical(val) })),
+          );
+          expect(toHex(s.appHash())).toBe(toHex(tree.root));
+          expect(s.size).toBe(model.size);
+          for (const k of [...model.keys(), ...diff.keys(), probe]) {
+            const p = s.prove(k);
+            expect(p).toEqual(tree.prove(k));
+            const want = model.get(k);
+            expect(verifyStateProof(s.appHash(), k, p)).toEqual({
+              ok: true,
+              value: want === undefined ? null : encodeCanonical(want),
+            });
+            expect(s.get(k)).toEqual(want);
+          }
+          for (const prefix of ['a', 'a/', 'é', probe]) {
+            const sorted = [...model].sort((x, y) => compareKeys(x[0], y[0]));
+            expect(s.list(prefix)).toEqual(sorted.filter(([k]) => k.startsWith(prefix)));
+          }
+          history.push([s, toHex(tree.root), model.size]);
+        }
+        for (const [old, root, size] of history) {
+          expect(toHex(old.appHash())).toBe(root);
+          expect(old.size).toBe(size);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('across many blocks of inserts and deletes (emptied prefixes) it matches a plain map', () => {
     const rnd = fc.sample(fc.nat(1_000_000), { numRuns: 3000, seed: 7 });
     let r = 0;
     const next = (): number => rnd[r++ % rnd.length] as number;
@@ -305,5 +361,74 @@ describe('determinism', () => {
     const a = run([[{ t: 'voter', i: 1 }]]);
     const b = run([[{ t: 'voter', i: 2 }]]);
     expect(a.appHash).not.toBe(b.appHash);
+  });
+});
+
+describe('/veche/state/1 answers from an AppState', () => {
+  // Only the two members answerState reads; the rest of a validator is not involved.
+  const depsFor = (state: AppState): LightServerDeps => ({
+    validator: () =>
+      ({ committedHeight: 1, stateAt: (h: number) => (h === 1 ? state : undefined) }) as never,
+    signer: signer('server'),
+    faults: noFaults(),
+  });
+
+  it('proves named keys present and absent, and lists a prefix in key order', () => {
+    const state = AppState.empty().apply(
+      new Map<string, Canonical>([
+        ['roll/u/02', 2],
+        ['roll/u/01', 1],
+        ['roll/v/01', 3],
+        ['kiosk/k', 4],
+      ]),
+    );
+    const a = answerState(depsFor(state), {
+      height: null,
+      keys: ['kiosk/k', 'kiosk/none'],
+      prefix: 'roll/u/',
+    });
+    if (a.status !== 'ok') throw new Error('unavailable');
+    const parsed = StateResponseSchema.parse(a);
+    expect(parsed).toEqual(a);
+    const got = a.proofs.map((p, i) => {
+      const k = i < 2 ? ['kiosk/k', 'kiosk/none'][i] : p.kind === 'present' ? p.item.key : '';
+      const r = verifyStateProof(state.appHash(), k as string, p);
+      if (!r.ok) throw new Error(r.error.kind);
+      return [k, r.value === null ? null : toHex(r.value)];
+    });
+    expect(got).toEqual([
+      ['kiosk/k', toHex(encodeCanonical(4))],
+      ['kiosk/none', null],
+      ['roll/u/01', toHex(encodeCanonical(1))],
+      ['roll/u/02', toHex(encodeCanonical(2))],
+    ]);
+    expect(a.complete).toBe(true);
+  });
+
+  it('stops a listing of large values early (complete: false) within the response limit', () => {
+    const big = new Uint8Array(40 * 1024).fill(7);
+    const state = AppState.empty().apply(
+      new Map<string, Canonical>(
+        Array.from({ length: 200 }, (_, i) => [`roll/u/${String(i).padStart(3, '0')}`, big]),
+      ),
+    );
+    const a = answerState(depsFor(state), { height: 1, keys: [], prefix: 'roll/u/' });
+    if (a.status !== 'ok') throw new Error('unavailable');
+    expect(a.complete).toBe(false);
+    expect(a.proofs.length).toBeGreaterThan(50);
+    expect(a.proofs.length).toBeLessThan(200);
+    const bytes = encodeCanonical(a as unknown as Canonical).byteLength;
+    expect(bytes).toBeLessThanOrEqual(STATE_PROTOCOL.maxResponseBytes);
+    for (const p of a.proofs) {
+      expect(p.kind).toBe('present');
+      if (p.kind === 'present')
+        expect(verifyStateProof(state.appHash(), p.item.key, p).ok).toBe(true);
+    }
+    // Small values: the same listing is complete.
+    const small = AppState.empty().apply(
+      new Map<string, Canonical>(Array.from({ length: 200 }, (_, i) => [`roll/u/${i}`, i])),
+    );
+    const b = answerState(depsFor(small), { height: 1, keys: [], prefix: 'roll/u/' });
+    expect(b.status === 'ok' && b.complete && b.proofs.length).toBe(200);
   });
 });

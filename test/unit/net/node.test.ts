@@ -132,3 +132,15 @@ describe('bootstrap', () => {
     expect(logger.lines.some((l) => l['event'] === 'net.bootstrap.failed')).toBe(true);
   });
 });
+
+describe('inbound connections from one host', () => {
+  it('admits a dozen new kiosks from one address within a second (no per-host reset at 6)', async () => {
+    // libp2p's default resets a 6th new connection per second from one host; kiosks behind one
+    // NAT (and every test kiosk on 127.0.0.1) would be refused.
+    const validator = await f.node({ name: 'validator' });
+    await serve(validator, echo, reply);
+    const kiosks = await Promise.all(Array.from({ length: 12 }, () => f.node()));
+    const results = await Promise.all(kiosks.map((k) => call(k, addr(validator), echo, req('hi'))));
+    expect(results.map((r) => (r.ok ? 'ok' : r.error.kind))).toEqual(Array(12).fill('ok'));
+  });
+});

@@ -1,16 +1,25 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { compareBytes } from '../../../src/protocol/bytes.js';
+import { encodeCanonical } from '../../../src/protocol/encoding.js';
 import { toHex } from '../../../src/protocol/hash.js';
-import { EMPTY_ROOT, leafHash, rootFromLeafHashes } from '../../../src/protocol/merkle.js';
+import { EMPTY_ROOT, leafHash } from '../../../src/protocol/merkle.js';
 import {
   buildStateTree,
+  critBit,
   encodeStateLeaf,
+  innerHash,
+  keyBit,
+  keyBytes,
+  MAX_STATE_PATH,
   StateProofSchema,
   verifyStateProof,
+  type StateEntry,
+  type StateItemProof,
   type StateProof,
 } from '../../../src/protocol/state-tree.js';
-import { encodeCanonical } from '../../../src/protocol/encoding.js';
 
 const v = (s: string) => utf8ToBytes(s);
 const entries = [
@@ -19,19 +28,96 @@ const entries = [
   { key: 'roll/minsk-1', value: v('roll') },
   { key: 'kiosk/7', value: v('k7') },
 ];
+const leafOf = (e: StateEntry) => leafHash(encodeStateLeaf(e.key, e.value));
+const bits = (k: string, n: number) =>
+  Array.from({ length: n }, (_, i) => keyBit(utf8ToBytes(k), i)).join('');
+
+function present(p: StateProof): StateItemProof {
+  if (p.kind !== 'present') throw new Error(`expected a presence proof, got ${p.kind}`);
+  return p.item;
+}
+function absentLeaf(p: StateProof): StateItemProof {
+  if (p.kind !== 'absent' || p.leaf === null) throw new Error('expected an absence proof');
+  return p.leaf;
+}
+
+// Keys drawn from a small alphabet (so many share prefixes and some are prefixes of
+// others), with non-ASCII and astral characters among them.
+const keyArb = fc
+  .array(fc.constantFrom('a', 'b', '/', 'é', 'ж', '\u{1F600}', '\uFF5E', '\0'), {
+    minLength: 1,
+    maxLength: 5,
+  })
+  .map((cs) => cs.join(''));
+const mapArb = fc.uniqueArray(fc.record({ key: keyArb, value: fc.uint8Array({ maxLength: 4 }) }), {
+  selector: (e) => e.key,
+  maxLength: 24,
+});
+
+describe('state tree bit view', () => {
+  it('marks every byte with a leading 1 and pads with zeros', () => {
+    // 'a' = 0x61 = 01100001
+    expect(bits('a', 12)).toBe('101100001000');
+    expect(bits('ab', 18)).toBe('101100001101100010');
+    expect(keyBit(v(''), 0)).toBe(0);
+    // A prefix differs from its extension at the extension's next marker.
+    expect(critBit(v('a'), v('ab'))).toBe(9);
+    expect(critBit(v('ab'), v('a'))).toBe(9);
+    expect(critBit(v('a'), v('a'))).toBe(-1);
+    // 'a' vs 'c' (0x63): bit 6 of the byte, extended bit 7.
+    expect(critBit(v('a'), v('c'))).toBe(7);
+    // An ASCII string reads the same as its bytes.
+    expect(keyBytes('abc')).toBe('abc');
+    expect(critBit(keyBytes('ab'), v('ac'))).toBe(critBit(v('ab'), v('ac')));
+    expect(keyBytes('é')).toEqual(v('é'));
+  });
+
+  it('orders keys as their UTF-8 bytes do, and differ below 9·(min length + 1) (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'grapheme' }), (a, b) => {
+        const x = utf8ToBytes(a);
+        const y = utf8ToBytes(b);
+        const c = critBit(x, y);
+        const cmp = compareBytes(x, y);
+        if (cmp === 0) {
+          expect(c).toBe(-1);
+          return;
+        }
+        expect(c).toBeLessThan(9 * (Math.min(x.length, y.length) + 1));
+        for (let i = 0; i < c; i++) expect(keyBit(x, i)).toBe(keyBit(y, i));
+        expect(keyBit(x, c)).toBe(cmp < 0 ? 0 : 1);
+        expect(keyBit(y, c)).toBe(cmp < 0 ? 1 : 0);
+        expect(critBit(keyBytes(a), keyBytes(b))).toBe(c);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
 
 describe('state tree', () => {
   const tree = buildStateTree(entries);
 
-  it('commits to sorted canonical {key, value} leaves, independent of input order', () => {
-    const sorted = [...entries].sort((a, b) => (a.key < b.key ? -1 : 1));
-    const expected = rootFromLeafHashes(
-      sorted.map((e) => leafHash(encodeStateLeaf(e.key, e.value))),
-    );
-    expect(toHex(tree.root)).toBe(toHex(expected));
-    expect(toHex(buildStateTree([...entries].reverse()).root)).toBe(toHex(tree.root));
-    expect(encodeStateLeaf('a', v('b'))).toEqual(encodeCanonical({ key: 'a', value: v('b') }));
+  it('hashes leaves as before and interior nodes as H(0x02 ‖ u16be(crit) ‖ left ‖ right)', () => {
     expect(toHex(buildStateTree([]).root)).toBe(toHex(EMPTY_ROOT));
+    const one = { key: 'kiosk/7', value: v('k7') };
+    expect(toHex(buildStateTree([one]).root)).toBe(toHex(leafOf(one)));
+    const a = { key: 'a', value: v('1') };
+    const ab = { key: 'ab', value: v('2') };
+    const node = new Uint8Array([0x02, 0, 9, ...leafOf(a), ...leafOf(ab)]);
+    expect(toHex(buildStateTree([ab, a]).root)).toBe(toHex(sha256(node)));
+    expect(toHex(innerHash(9, leafOf(a), leafOf(ab)))).toBe(toHex(sha256(node)));
+    expect(encodeStateLeaf('a', v('b'))).toEqual(encodeCanonical({ key: 'a', value: v('b') }));
+    // 'e' 0x65, 'k' 0x6b, 'r' 0x72: e|r and k|r differ at bit 3 of the byte (extended bit
+    // 4), e|k at bit 4 (extended 5); the two elections split below them.
+    const [e2, e10, r, k7] = entries as [StateEntry, StateEntry, StateEntry, StateEntry];
+    expect(critBit(v('election/'), v('roll/'))).toBe(4);
+    expect(critBit(v('election/'), v('kiosk/'))).toBe(5);
+    const c = critBit(v(e10.key), v(e2.key));
+    expect(c).toBe(9 * 9 + 7);
+    const elections = innerHash(c, leafOf(e10), leafOf(e2));
+    expect(toHex(tree.root)).toBe(
+      toHex(innerHash(4, innerHash(5, elections, leafOf(k7)), leafOf(r))),
+    );
   });
 
   it('throws on a duplicated key', () => {
@@ -40,14 +126,16 @@ describe('state tree', () => {
     );
   });
 
-  it('proves presence, and a tampered value or wrong key fails', () => {
+  it('proves presence; a tampered value or a wrong key fails', () => {
     for (const e of entries) {
       const p = tree.prove(e.key);
-      expect(p.kind).toBe('present');
       expect(verifyStateProof(tree.root, e.key, p)).toEqual({ ok: true, value: e.value });
-      if (p.kind !== 'present') throw new Error('unreachable');
-      const bad: StateProof = { ...p, item: { ...p.item, value: v('forged') } };
-      expect(verifyStateProof(tree.root, e.key, bad).ok).toBe(false);
+      const item = present(p);
+      const bad: StateProof = { kind: 'present', item: { ...item, value: v('forged') } };
+      expect(verifyStateProof(tree.root, e.key, bad)).toEqual({
+        ok: false,
+        error: { kind: 'root-mismatch' },
+      });
       expect(verifyStateProof(tree.root, 'other', p)).toMatchObject({
         ok: false,
         error: { kind: 'key-mismatch' },
@@ -55,73 +143,139 @@ describe('state tree', () => {
     }
   });
 
-  it('proves absence between, before and after the keys, and in the empty tree', () => {
-    for (const k of ['election/1', 'election/3', 'a', 'zzz', 'kiosk/70']) {
+  it('proves absence before, between and after the keys, and in the empty tree', () => {
+    for (const k of [
+      'election/1',
+      'election/3',
+      'a',
+      'zzz',
+      'kiosk/70',
+      'kiosk/',
+      'election/100',
+    ]) {
       const p = tree.prove(k);
       expect(p.kind).toBe('absent');
       expect(verifyStateProof(tree.root, k, p)).toEqual({ ok: true, value: null });
     }
     const empty = buildStateTree([]);
     expect(verifyStateProof(empty.root, 'x', empty.prove('x'))).toEqual({ ok: true, value: null });
-    // The same empty proof is no good against a non-empty root.
-    expect(verifyStateProof(tree.root, 'x', empty.prove('x')).ok).toBe(false);
+    // The empty proof is no good against a non-empty root.
+    expect(verifyStateProof(tree.root, 'x', empty.prove('x'))).toEqual({
+      ok: false,
+      error: { kind: 'not-empty' },
+    });
   });
 
-  it('refuses absence claims for a present key, or with neighbours that skip an item', () => {
-    // Present key 'kiosk/7': pretend it is absent using its own neighbours.
-    const before = tree.prove('kiosk/6');
-    const after = tree.prove('kiosk/8');
-    if (before.kind !== 'absent' || after.kind !== 'absent') throw new Error('unreachable');
-    const claim: StateProof = {
-      kind: 'absent',
-      key: 'kiosk/7',
-      size: tree.size,
-      left: before.left,
-      right: after.right,
+  it('refuses forged proofs', () => {
+    const item = present(tree.prove('election/10'));
+    expect(item.path.length).toBe(3);
+    const refuse = (key: string, p: StateProof) => {
+      const r = verifyStateProof(tree.root, key, p);
+      expect(r.ok).toBe(false);
+      return r.ok ? undefined : r.error.kind;
     };
-    expect(verifyStateProof(tree.root, 'kiosk/7', claim)).toEqual({
-      ok: false,
-      error: { kind: 'neighbours-not-adjacent' },
+    const withPath = (path: StateItemProof['path']): StateProof => ({
+      kind: 'present',
+      item: { ...item, path },
     });
-    // Neighbours that do not bracket the key.
-    const wrongSide: StateProof = { ...before, key: 'zzz' };
-    expect(verifyStateProof(tree.root, 'zzz', wrongSide)).toEqual({
-      ok: false,
-      error: { kind: 'neighbours-do-not-bracket-key' },
-    });
-    // Dropping a neighbour in the middle of the tree.
-    const oneSided: StateProof = { ...before, right: null };
-    expect(verifyStateProof(tree.root, 'kiosk/6', oneSided).ok).toBe(false);
+    const [s0, s1, s2] = item.path as [
+      StateItemProof['path'][number],
+      StateItemProof['path'][number],
+      StateItemProof['path'][number],
+    ];
+    // A flipped sibling bit.
+    const flipped = Uint8Array.from(s1.sibling);
+    flipped[0] = (flipped[0] as number) ^ 1;
+    expect(refuse('election/10', withPath([s0, { ...s1, sibling: flipped }, s2]))).toBe(
+      'root-mismatch',
+    );
+    // Reordered steps, a repeated crit, a dropped step, a wrong crit.
+    expect(refuse('election/10', withPath([s1, s0, s2]))).toBe('path-not-increasing');
+    expect(refuse('election/10', withPath([s0, { ...s1, crit: s0.crit }, s2]))).toBe(
+      'path-not-increasing',
+    );
+    expect(refuse('election/10', withPath([s0, s2]))).toBe('root-mismatch');
+    expect(refuse('election/10', withPath([s1, s2]))).toBe('root-mismatch');
+    expect(refuse('election/10', withPath([s0, s1, { ...s2, crit: s2.crit + 1 }]))).toBe(
+      'root-mismatch',
+    );
+    // A neighbour's valid presence proof passed off as this key's.
+    expect(refuse('election/10', tree.prove('election/2'))).toBe('key-mismatch');
+    // 'election/10' claimed absent with the valid proof of its sibling leaf 'election/2':
+    // the search for 'election/10' turns the other way at their crit.
+    const sibling = present(tree.prove('election/2'));
+    expect(refuse('election/10', { kind: 'absent', key: 'election/10', leaf: sibling })).toBe(
+      'off-path',
+    );
+    // ... or with another leaf's path ('roll/minsk-1' splits off at the root).
+    const far = present(tree.prove('roll/minsk-1'));
+    expect(refuse('election/10', { kind: 'absent', key: 'election/10', leaf: far })).toBe(
+      'off-path',
+    );
+    // ... or with its own leaf.
+    expect(refuse('election/10', { kind: 'absent', key: 'election/10', leaf: item })).toBe(
+      'key-present',
+    );
+    // ... or with no leaf at all.
+    expect(refuse('election/10', { kind: 'absent', key: 'election/10', leaf: null })).toBe(
+      'not-empty',
+    );
+    // An absent key's proof moved to a neighbouring leaf's path.
+    const abs = absentLeaf(tree.prove('election/3'));
+    expect(abs.key).toBe('election/2');
+    const forged: StateProof = { kind: 'absent', key: 'election/3', leaf: far };
+    expect(refuse('election/3', forged)).toBe('off-path');
+    // A path step past the 16-bit crit range (not from the wire schema).
+    expect(refuse('election/10', withPath([s0, s1, { ...s2, crit: 0x10000 }]))).toBe(
+      'path-not-increasing',
+    );
   });
 
-  it('orders keys by UTF-8 bytes, not UTF-16 code units', () => {
-    // U+FF5E sorts after U+1F600 in UTF-16 but before it in UTF-8.
-    const t = buildStateTree([
-      { key: '\u{1F600}', value: v('emoji') },
-      { key: '\uFF5E', value: v('tilde') },
-    ]);
-    const p = t.prove('\uFF5E');
-    if (p.kind !== 'present') throw new Error('unreachable');
-    expect(p.item.proof.index).toBe(0);
+  it('bounds paths and crits in the wire schema', () => {
+    const item = present(tree.prove('kiosk/7'));
+    const step = item.path[0] as StateItemProof['path'][number];
+    const long = Array.from({ length: MAX_STATE_PATH + 1 }, (_, i) => ({ ...step, crit: i }));
+    const parse = (path: StateItemProof['path']) =>
+      StateProofSchema.safeParse({ kind: 'present', item: { ...item, path } }).success;
+    expect(parse(item.path)).toBe(true);
+    expect(parse(long)).toBe(false);
+    expect(parse([{ ...step, crit: 0x10000 }])).toBe(false);
+    expect(parse([{ ...step, sibling: new Uint8Array(31) }])).toBe(false);
   });
 
-  it('every key verifies and every other key is proven absent (property)', () => {
+  it('for any map (prefixes, non-ASCII, empty, one key): every key proves its value, other keys prove absent, the root ignores order (property)', () => {
     fc.assert(
-      fc.property(
-        fc.uniqueArray(fc.string({ minLength: 1, maxLength: 6 }), { maxLength: 30 }),
-        fc.array(fc.string({ minLength: 1, maxLength: 6 }), { maxLength: 10 }),
-        (keys, queries) => {
-          const t = buildStateTree(keys.map((k) => ({ key: k, value: v(`v:${k}`) })));
-          for (const q of [...keys, ...queries]) {
-            const p = t.prove(q);
-            // Proofs survive the wire schema.
-            expect(StateProofSchema.safeParse(p).success).toBe(true);
-            const r = verifyStateProof(t.root, q, p);
-            expect(r).toEqual({ ok: true, value: keys.includes(q) ? v(`v:${q}`) : null });
+      fc.property(mapArb, fc.array(keyArb, { maxLength: 10 }), fc.nat(), (es, queries, seed) => {
+        const t = buildStateTree(es);
+        const cut = seed % (es.length + 1);
+        const shuffled = [...es.slice(cut), ...es.slice(0, cut)].reverse();
+        expect(toHex(buildStateTree(shuffled).root)).toBe(toHex(t.root));
+        expect(t.size).toBe(es.length);
+        const byKey = new Map(es.map((e) => [e.key, e.value]));
+        for (const q of [...es.map((e) => e.key), ...queries]) {
+          const p = t.prove(q);
+          // Proofs survive the wire schema.
+          expect(StateProofSchema.parse(p)).toEqual(p);
+          const want = byKey.get(q) ?? null;
+          expect(verifyStateProof(t.root, q, p)).toEqual({ ok: true, value: want });
+          expect(t.get(q)).toEqual(byKey.get(q));
+          // A present key can never be proven absent with another key's proof.
+          if (want !== null) {
+            for (const e of es) {
+              if (e.key === q) continue;
+              const other = present(t.prove(e.key));
+              const r = verifyStateProof(t.root, q, { kind: 'absent', key: q, leaf: other });
+              expect(r.ok).toBe(false);
+            }
           }
-        },
-      ),
-      { numRuns: 100 },
+        }
+        // Crits strictly increase down every path.
+        for (const e of es) {
+          const crits = present(t.prove(e.key)).path.map((s) => s.crit);
+          crits.forEach((c, i) => i === 0 || expect(c).toBeGreaterThan(crits[i - 1] as number));
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 });

@@ -112,6 +112,28 @@ export const en = {
   'diag.clock': 'Clock',
   'diag.yes': 'yes',
   'diag.no': 'no',
+  'evidence.heading': 'Light-client evidence',
+  'evidence.none': 'No evidence: the light node has not seen conflicting headers.',
+  'evidence.open': 'OPEN — sync is stopped',
+  'evidence.resolved': 'Resolved at {{at}}',
+  'evidence.item': 'Evidence #{{id}} at height {{height}} (trusted height {{common}})',
+  'evidence.detected': 'Detected: {{at}}',
+  'evidence.primary': 'Primary {{peer}}: header {{hash}}',
+  'evidence.witness': 'Witness {{peer}}: header {{hash}}',
+  'evidence.undecodable': 'The stored evidence no longer decodes.',
+  'evidence.exportedYes': 'Exported for the authority.',
+  'evidence.exportedNo': 'Not exported yet: export it before resolving.',
+  'evidence.export': 'Export evidence',
+  'evidence.exportDone': 'Signed evidence written: {{file}}',
+  'evidence.resolve': 'Resolve…',
+  'evidence.confirm':
+    'Resolving clears the alarm; it does not change what the kiosk trusts. The light node checks again from its trusted height, and if the conflict is still there a new alarm appears. Resolve evidence #{{id}}?',
+  'evidence.confirmYes': 'Yes, resolve',
+  'evidence.resolvedStill':
+    'Evidence #{{id}} resolved. Other evidence is still open: sync stays stopped.',
+  'evidence.resolvedClear':
+    'Evidence #{{id}} resolved. The light node checks the chain again at its next round.',
+  'evidence.techOnly': 'Only a technician can export or resolve evidence.',
   'decommission.heading': 'Decommission this kiosk',
   'decommission.explain':
     'Writes a final signed export to the USB drive, then wipes the kiosk key and the provisioning. Ballots not yet delivered block it.',
