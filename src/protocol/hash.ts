@@ -1,7 +1,7 @@
 // Every hash in the protocol is domain-separated by a tag, so a value hashed in one role
 // can never be replayed as a value of another role. See docs/protocol.md, "Hashing".
-import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { sha256Parts } from './sha256.js';
 
 /** Domain tags. Adding one is a protocol change: document it in docs/protocol.md. */
 export const TAG = {
@@ -43,11 +43,10 @@ function u32be(n: number): Uint8Array {
 
 /** sha256(len(tag) ‖ tag ‖ len(p1) ‖ p1 ‖ …) with 4-byte big-endian lengths. */
 export function taggedHash(tag: string, ...parts: Uint8Array[]): Uint8Array {
-  const h = sha256.create();
   const t = utf8ToBytes(tag);
-  h.update(u32be(t.length)).update(t);
-  for (const p of parts) h.update(u32be(p.length)).update(p);
-  return h.digest();
+  const all: Uint8Array[] = [u32be(t.length), t];
+  for (const p of parts) all.push(u32be(p.length), p);
+  return sha256Parts(all);
 }
 
 export function toHex(bytes: Uint8Array): string {

@@ -1,10 +1,10 @@
 // RFC 6962 / RFC 9162 Merkle tree hash: the tree shape of dataHash (the ballots of a block),
 // validatorsHash and batch receipts. (appHash is a crit-bit trie over the same leaf hashes,
-// src/protocol/state-tree.ts: an RFC 6962 tree over sorted keys cannot be updated in place.) Leaves are hashed with a 0x00
-// prefix and interior nodes with 0x01, so a leaf can never be passed off as a node (the
-// second-preimage attack on naive trees). The same shape CometBFT and Certificate
+// src/protocol/state-tree.ts: an RFC 6962 tree over sorted keys cannot be updated in
+// place.) Leaves are hashed with a 0x00 prefix and interior nodes with 0x01, so a leaf can
+// never be passed off as a node (the second-preimage attack on naive trees). The same shape CometBFT and Certificate
 // Transparency use, so their published vectors test us. See docs/light-client.md.
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from './sha256.js';
 import { z } from 'zod';
 import { err, ok, type Result } from '../shared/result.js';
 import { equalBytes, Hash32Schema } from './bytes.js';
@@ -21,7 +21,7 @@ export function leafHash(data: Uint8Array): Uint8Array {
   return sha256(buf);
 }
 
-// One scratch buffer for interior nodes: noble hashes synchronously, so reuse is safe and
+// One scratch buffer for interior nodes: hashing is synchronous, so reuse is safe and
 // saves an allocation per node on the hot path (validator sets are hashed per header).
 const nodeScratch = new Uint8Array(1 + 2 * HASH_SIZE);
 nodeScratch[0] = 0x01;

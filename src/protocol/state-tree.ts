@@ -4,7 +4,7 @@
 // function of the map; a written key changes only the nodes on its path (O(depth), not
 // O(state) as the sorted RFC 6962 tree this replaced did); and an in-order walk is key
 // order, so the keys under a prefix form one subtree. See docs/light-client.md.
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from './sha256.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
 import { err, ok, type Result } from '../shared/result.js';
