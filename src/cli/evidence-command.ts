@@ -8,12 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  KIOSK_KEY_FILE,
-  loadKioskKey,
-  readKioskKeyInfo,
-  writeFileAtomic,
-} from '../main/keys/index.js';
+import { writeFileAtomic } from '../main/keys/index.js';
 import { CONSOLE_STAFF_ID } from '../main/staff/kiosk-staff.js';
 import { systemClock } from '../shared/clock.js';
 import { silentLogger } from '../shared/log.js';
@@ -27,7 +22,7 @@ import {
   type EvidenceActor,
   type EvidenceView,
 } from '../sync/evidence.js';
-import { sealerFor } from './staff-commands.js';
+import { unsealKioskKey } from './staff-commands.js';
 
 const DEFAULT_STATE_DIR = '/var/lib/veche-kiosk';
 const CONSOLE: EvidenceActor = { staffId: CONSOLE_STAFF_ID, role: 'technician' };
@@ -167,20 +162,9 @@ async function exportWith(
   chainId: string,
   out: string,
 ): Promise<number> {
-  const keyPath = join(stateDir, KIOSK_KEY_FILE);
-  const info = await readKioskKeyInfo(keyPath);
-  if (!info.ok) {
-    console.error(`no usable kiosk key in ${stateDir} (${info.error.kind}): is it provisioned?`);
-    return 1;
-  }
-  const sealer = sealerFor(info.value.sealer);
-  if (!sealer.ok) {
-    console.error(sealer.error);
-    return 1;
-  }
-  const keys = await loadKioskKey({ path: keyPath, sealer: sealer.value });
+  const keys = await unsealKioskKey(stateDir);
   if (!keys.ok) {
-    console.error(`the kiosk key could not be unsealed (${keys.error.kind})`);
+    console.error(keys.error);
     return 1;
   }
   mkdirSync(out, { recursive: true });

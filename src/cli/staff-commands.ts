@@ -21,6 +21,7 @@ import {
   readKioskKeyInfo,
   writeFileAtomic,
   type KeySealer,
+  type KioskKeys,
   type SealerKind,
 } from '../main/keys/index.js';
 import { RECORD_FILE } from '../main/provisioning/index.js';
@@ -104,6 +105,23 @@ export function sealerFor(kind: SealerKind): Result<KeySealer, string> {
   }
 }
 
+/**
+ * The kiosk's signing key for a console command, unsealed the way the host does it; the
+ * error is the sentence to print.
+ */
+export async function unsealKioskKey(stateDir: string): Promise<Result<KioskKeys, string>> {
+  const keyPath = join(stateDir, KIOSK_KEY_FILE);
+  const info = await readKioskKeyInfo(keyPath);
+  if (!info.ok) {
+    return err(`no usable kiosk key in ${stateDir} (${info.error.kind}): is it provisioned?`);
+  }
+  const sealer = sealerFor(info.value.sealer);
+  if (!sealer.ok) return err(sealer.error);
+  const keys = await loadKioskKey({ path: keyPath, sealer: sealer.value });
+  if (!keys.ok) return err(`the kiosk key could not be unsealed (${keys.error.kind})`);
+  return ok(keys.value);
+}
+
 async function verifyFile(file: string, publicKey: string | undefined): Promise<number> {
   let text: string;
   try {
@@ -154,20 +172,9 @@ export async function runExport(argv: string[]): Promise<number> {
     return 2;
   }
   const stateDir = values['state-dir'];
-  const keyPath = join(stateDir, KIOSK_KEY_FILE);
-  const info = await readKioskKeyInfo(keyPath);
-  if (!info.ok) {
-    console.error(`no usable kiosk key in ${stateDir} (${info.error.kind}): is it provisioned?`);
-    return 1;
-  }
-  const sealer = sealerFor(info.value.sealer);
-  if (!sealer.ok) {
-    console.error(sealer.error);
-    return 1;
-  }
-  const keys = await loadKioskKey({ path: keyPath, sealer: sealer.value });
+  const keys = await unsealKioskKey(stateDir);
   if (!keys.ok) {
-    console.error(`the kiosk key could not be unsealed (${keys.error.kind})`);
+    console.error(keys.error);
     return 1;
   }
   const path = values.db ?? join(stateDir, 'kiosk.sqlite');

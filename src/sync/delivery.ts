@@ -4,7 +4,7 @@
 // exponential backoff and full jitter; refusals are stored with their reason.
 import { equalBytes } from '../protocol/bytes.js';
 import { encodeCanonical, type Canonical } from '../protocol/encoding.js';
-import { toHex } from '../protocol/hash.js';
+import { TAG, taggedHash, toHex } from '../protocol/hash.js';
 import type { NetError } from '../net/errors.js';
 import {
   MAX_BATCH_ITEMS,
@@ -21,14 +21,18 @@ import {
   type Receipt,
   type SubmitResponse,
 } from '../protocol/light-rpc.js';
-import { buildMerkleTree, leafHash, type InclusionProof } from '../protocol/merkle.js';
+import {
+  buildMerkleTree,
+  leafHash,
+  verifyInclusion,
+  type InclusionProof,
+} from '../protocol/merkle.js';
 import type { PendingBallot, Store, Transition } from '../store/index.js';
 import type { Clock } from '../shared/clock.js';
 import { assertNever } from '../shared/result.js';
 import type { RetrySchedule } from './backoff.js';
 import type { LightClient } from './light-service.js';
 import { runPool } from './pool.js';
-import { inclusionHolds, txIdOf, txLeafHash } from './tx-hash.js';
 import { isAlreadyIncluded, isTransientRefusal, toRejectReason } from './reasons.js';
 import type { PeerRpc } from './rpc.js';
 
@@ -52,6 +56,9 @@ export interface DeliveryDeps {
 
 /** Batch exchanges in flight per validator (the protocols admit 2 concurrently). */
 const BATCHES_PER_PEER = 2;
+
+/** The id a receipt names: taggedHash over the exact transaction bytes. */
+const txIdOf = (tx: Uint8Array): Uint8Array => taggedHash(TAG.devnetTxId, tx);
 
 export interface DeliveryStats {
   submitted: number;
@@ -516,7 +523,7 @@ export class Delivery {
         const why =
           p.height !== header.value.height
             ? 'wrong-height'
-            : !inclusionHolds(txLeafHash(tx), p.proof, header.value.dataHash)
+            : !verifyInclusion(leafHash(tx), p.proof, header.value.dataHash).ok
               ? 'proof-invalid'
               : p.echoed !== null && !equalBytes(p.echoed, tx)
                 ? 'other tx'
