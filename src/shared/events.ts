@@ -120,6 +120,9 @@ export const STAFF_EVENTS = {
   keyGenerated: 'key.generated',
   keyWiped: 'key.wiped',
   reconcileRun: 'reconcile.run',
+  exportDriveStart: 'export.drive.start',
+  exportDriveOk: 'export.drive.ok',
+  exportDriveFailed: 'export.drive.failed',
 } as const;
 
 export const DEVNET_EVENTS = {

@@ -4,10 +4,12 @@
 // printed reports; reconciliation shows a rejected duplicate and a still-queued ballot, each
 // explained — both real: the kiosk syncs with an in-process devnet over libp2p, which refuses
 // the second ballot of a voter who had already voted at another kiosk, and the last ballot
-// stays queued because the kiosk is cut off from its validators; the export verifies; a technician sees diagnostics; axe finds nothing serious;
-// and the audit log of the whole run verifies and names every staff action.
+// stays queued because the kiosk is cut off from its validators; with the drive pulled the
+// export says so in plain be/ru, then with it back the export verifies; a technician sees
+// diagnostics; axe finds nothing serious; and the audit log of the whole run verifies and
+// names every staff action.
 import { AxeBuilder } from '@axe-core/playwright';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -279,8 +281,29 @@ describe('staff screens', () => {
     expect(k.syncRounds).toBe(1);
     // No validator answered, so it is still queued (sent is marked on an answer only).
     expect(k.store.outbox.get(queued)?.state).toBe('queued');
+    // The drive pulled (its mount point gone): a plain sentence in the screen's language, the
+    // errno only in the technician's small print, and no folder made on the kiosk's disk.
+    rmSync(k.exportDir, { recursive: true });
+    for (const [language, button, sentence] of [
+      ['be', 'Экспарт на USB-назапашвальнік', 'Устаўце USB-назапашвальнік VECHE-EXPORT'],
+      ['ru', 'Экспорт на USB-накопитель', 'Вставьте USB-накопитель VECHE-EXPORT'],
+    ] as const) {
+      await k.value('session.setLanguage', { language });
+      await page.getByRole('button', { name: button }).click();
+      await expect.poll(() => status().textContent()).toContain(sentence);
+      expect(await status().textContent()).not.toMatch(/ENOENT|writing|export-no-drive/);
+      expect(await page.locator('.staff-detail').textContent()).toMatch(
+        /export-no-drive: .*ENOENT/,
+      );
+      expect(existsSync(k.exportDir)).toBe(false);
+    }
+    await shot('export-no-drive-ru');
+    expect(await seriousAxe('export error')).toEqual([]);
+    await k.value('session.setLanguage', { language: 'en' });
+    mkdirSync(k.exportDir);
     await page.getByRole('button', { name: 'Export to USB drive' }).click();
     await expect.poll(() => status().textContent()).toContain('Signed export written');
+    expect(await page.locator('.staff-detail').count()).toBe(0);
     const files = ((await status().textContent()) ?? '').split(': ')[1]?.split(', ') ?? [];
     expect(files).toHaveLength(2);
     for (const name of files) {

@@ -3,7 +3,8 @@
 // card router in front of the voter session. host.ts merges `handlers` into its RPC table and
 // gives the voter session `router.voterReader`; the voting service asks `canVote`.
 import type { Localized } from '../../protocol/election.js';
-import { statfs } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import type {
   CardReader,
@@ -102,6 +103,83 @@ function wireView(v: StaffView) {
 
 function rpcError(kind: RpcError['kind'], message: string): RpcError {
   return { kind, message };
+}
+
+/** The RPC error kinds a failed write onto the export drive becomes. */
+export type DriveErrorKind = Extract<
+  RpcError['kind'],
+  'export-no-drive' | 'export-drive-full' | 'export-failed'
+>;
+
+/**
+ * Sorts a failed write onto the export drive by its file-system error code into what the
+ * person at the kiosk can do about it (docs/staff.md, "Export errors"): insert a (writable)
+ * drive, use one with room, or call a technician. The code itself stays in the message.
+ */
+export function driveErrorKind(code: string): DriveErrorKind {
+  switch (code) {
+    // No drive, or not one we may write: on the appliance an absent stick leaves the mount
+    // point on the read-only root (EROFS); a write-protected stick or a file system mounted
+    // read-only after errors gives EROFS, a foreign-owned one EACCES/EPERM; a configured
+    // folder that is not there ENOENT/ENOTDIR; a stick pulled mid-write EIO/ENODEV/ENXIO.
+    case 'ENOENT':
+    case 'ENOTDIR':
+    case 'EROFS':
+    case 'EACCES':
+    case 'EPERM':
+    case 'ENODEV':
+    case 'ENXIO':
+    case 'EIO':
+      return 'export-no-drive';
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'export-drive-full';
+    default:
+      return 'export-failed';
+  }
+}
+
+interface DriveFailure {
+  readonly kind: DriveErrorKind;
+  readonly code: string;
+  readonly message: string;
+}
+
+function driveFailure(code: string, what: string): DriveFailure {
+  return { kind: driveErrorKind(code), code, message: `${what}: ${code}` };
+}
+
+const errnoOf = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
+
+/**
+ * Whether the export folder is a directory this process may write. The folder is the drive's
+ * mount point and must already be there: writeFileAtomic would create a missing one on the
+ * kiosk's own disk, and an export that "succeeds" there leaves the poll worker with no file
+ * on the stick. Checked before a reconciliation export is signed, because signing audits
+ * `export.written`: the usual "no stick" (a missing folder, or the read-only root's mount
+ * point, which access(2) answers with EROFS) then leaves no entry for a file never written.
+ */
+async function checkDrive(dir: string): Promise<Result<void, DriveFailure>> {
+  try {
+    if (!(await stat(dir)).isDirectory())
+      return err(driveFailure('ENOTDIR', `export folder ${dir}`));
+    await access(dir, constants.W_OK);
+    return ok(undefined);
+  } catch (e) {
+    return err(driveFailure(errnoOf(e), `export folder ${dir}`));
+  }
+}
+
+/** One export file onto the drive; the folder is checked again, as the stick may be pulled. */
+async function writeToDrive(
+  dir: string,
+  name: string,
+  data: Uint8Array,
+): Promise<Result<void, DriveFailure>> {
+  const ready = await checkDrive(dir);
+  if (!ready.ok) return ready;
+  const w = await writeFileAtomic(join(dir, name), data);
+  return w.ok ? ok(undefined) : err(driveFailure(w.error.code, `writing ${name}`));
 }
 
 function authError(e: AuthError): RpcError {
@@ -293,20 +371,33 @@ export async function createKioskStaff(
 
   const verifiedHeight = () => deps.chainView?.().verifiedHeight ?? null;
 
+  /** Logs a failed drive export (with the file-system code) and turns it into its RPC error. */
+  function driveFailed(what: string, f: DriveFailure): RpcError {
+    log.warn(EVENTS.exportDriveFailed, { what, kind: f.kind, code: f.code });
+    return rpcError(f.kind, f.message);
+  }
+
   async function exportToFolder(electionId: string): Promise<Result<string[], RpcError>> {
     if (deps.exportDir === undefined) {
       return err(rpcError('no-export-folder', 'no removable drive is configured'));
     }
+    log.info(EVENTS.exportDriveStart, { what: 'reconciliation', electionId });
+    const ready = await checkDrive(deps.exportDir);
+    if (!ready.ok) return err(driveFailed('reconciliation', ready.error));
     const files: string[] = [];
     const stamp = new Date(clock.now()).toISOString().replace(/[:.]/g, '-');
     for (const format of ['json', 'csv'] as const) {
       const r = reports.exportReconciliation(electionId, format);
-      if (!r.ok) return err(reportError(r.error));
+      if (!r.ok) {
+        log.warn(EVENTS.exportDriveFailed, { what: 'reconciliation', kind: r.error.kind });
+        return err(reportError(r.error));
+      }
       const name = `${kioskLabel()}-${electionId}-${stamp}.${format}`;
-      const w = await writeFileAtomic(join(deps.exportDir, name), Buffer.from(r.value, 'utf8'));
-      if (!w.ok) return err(rpcError('export-failed', `writing ${name}: ${w.error.code}`));
+      const w = await writeToDrive(deps.exportDir, name, Buffer.from(r.value, 'utf8'));
+      if (!w.ok) return err(driveFailed('reconciliation', w.error));
       files.push(name);
     }
+    log.info(EVENTS.exportDriveOk, { what: 'reconciliation', files: files.length });
     return ok(files);
   }
 
@@ -470,16 +561,32 @@ export async function createKioskStaff(
     if (dir === undefined)
       return err(rpcError('no-export-folder', 'no removable drive is configured'));
     const stamp = new Date(clock.now()).toISOString().replace(/[:.]/g, '-');
+    // The service reports a failed delivery as text; the drive's verdict is kept aside so
+    // the screen can say what to do about it.
+    const drive: { failure: DriveFailure | null } = { failure: null };
+    log.info(EVENTS.exportDriveStart, { what: 'evidence', id: req.id });
     const r = await ev.exportEvidence(req.id, who.value, {
       signer: exportSigner,
       kioskId: kioskLabel(),
       deliver: async (text) => {
         const name = `evidence-${kioskLabel()}-${req.id}-${stamp}.json`;
-        const w = await writeFileAtomic(join(dir, name), Buffer.from(text, 'utf8'));
-        return w.ok ? ok(name) : err(`writing ${name}: ${w.error.code}`);
+        const w = await writeToDrive(dir, name, Buffer.from(text, 'utf8'));
+        if (w.ok) return ok(name);
+        drive.failure = w.error;
+        return err(w.error.message);
       },
     });
-    return r.ok ? ok({ file: r.value.file }) : err(evidenceError(r.error));
+    if (r.ok) {
+      log.info(EVENTS.exportDriveOk, { what: 'evidence', id: req.id });
+      return ok({ file: r.value.file });
+    }
+    if (r.error.kind === 'write-failed' && drive.failure !== null) {
+      return err(
+        driveFailed('evidence', { ...drive.failure, message: describeEvidenceError(r.error) }),
+      );
+    }
+    log.warn(EVENTS.exportDriveFailed, { what: 'evidence', kind: r.error.kind });
+    return err(evidenceError(r.error));
   };
   handlers['sync.evidence.resolve'] = (req) => {
     const who = staff.authorize('evidence.resolve');
@@ -516,23 +623,41 @@ export async function createKioskStaff(
       const v = staff.view();
       // On a blank kiosk nobody can sign in; the console id marks an unattended export.
       const staffId = v.state === 'signed-in' ? v.staffId : CONSOLE_STAFF_ID;
+      // As for evidence: the provisioning service carries a failed export as text only.
+      const drive: { failure: DriveFailure | null } = { failure: null };
       const r = await p.decommission({
         queueEmpty: undelivered === 0,
         ...(req.force !== undefined ? { force: req.force } : {}),
         finalExport: async (keys) => {
           if (deps.exportDir === undefined) return err('no removable drive is configured');
+          log.info(EVENTS.exportDriveStart, { what: 'final' });
+          const ready = await checkDrive(deps.exportDir);
+          if (!ready.ok) {
+            drive.failure = ready.error;
+            return err(ready.error.message);
+          }
           for (const electionId of store.reconciliation.elections()) {
             for (const format of ['json', 'csv'] as const) {
               const text = store.exportReconciliation(electionId, format, keys.signer, staffId);
-              if (!text.ok) return err(`export of ${electionId}: ${text.error.kind}`);
+              if (!text.ok) {
+                log.warn(EVENTS.exportDriveFailed, { what: 'final', kind: text.error.kind });
+                return err(`export of ${electionId}: ${text.error.kind}`);
+              }
               const name = `final-${kioskLabel()}-${electionId}.${format}`;
-              const w = await writeFileAtomic(join(deps.exportDir, name), Buffer.from(text.value));
-              if (!w.ok) return err(`writing ${name}: ${w.error.code}`);
+              const w = await writeToDrive(deps.exportDir, name, Buffer.from(text.value));
+              if (!w.ok) {
+                drive.failure = w.error;
+                return err(w.error.message);
+              }
             }
           }
+          log.info(EVENTS.exportDriveOk, { what: 'final' });
           return ok(undefined);
         },
       });
+      if (!r.ok && r.error.kind === 'export-failed' && drive.failure !== null) {
+        return err(driveFailed('final', drive.failure));
+      }
       if (!r.ok) return err(provisioningError(r.error));
       staff.signOut('requested');
       return ok(r.value);

@@ -293,6 +293,10 @@ export const STAFF_RPC_ERROR_KINDS = [
   'enrollment-expired',
   'undelivered-ballots',
   'export-failed',
+  /** The export drive is missing, read-only or was pulled (docs/staff.md, "Export errors"). */
+  'export-no-drive',
+  /** The export drive has no room left. */
+  'export-drive-full',
   'key-unavailable',
   'print-failed',
   'no-export-folder',

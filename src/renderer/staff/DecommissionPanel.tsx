@@ -3,16 +3,18 @@
 import { useState } from 'react';
 import { TouchTarget } from '../ui/TouchTarget.js';
 import { call } from '../lib/rpc.js';
+import { errorLine, NO_STATUS, plain, type StatusLine } from './error-text.js';
 import type { StaffT } from './i18n/index.js';
+import { StaffStatus } from './StaffStatus.js';
 
 export function DecommissionPanel({ t, onDone }: { t: StaffT; onDone: () => void }) {
   const [confirming, setConfirming] = useState(false);
-  const [message, setMessage] = useState('');
+  const [message, setMessage] = useState<StatusLine>(NO_STATUS);
 
   const run = async () => {
     setConfirming(false);
     const r = await call('provisioning.decommission', {});
-    setMessage(r.ok ? t('decommission.done') : t('staff.error', { message: r.error.message }));
+    setMessage(r.ok ? plain(t('decommission.done')) : errorLine(t, r.error));
     if (r.ok) onDone();
   };
 
@@ -20,9 +22,7 @@ export function DecommissionPanel({ t, onDone }: { t: StaffT; onDone: () => void
     <section aria-labelledby="decommission-heading" className="staff-panel">
       <h2 id="decommission-heading">{t('decommission.heading')}</h2>
       <p>{t('decommission.explain')}</p>
-      <p className="staff-status" role="status" aria-live="polite">
-        {message}
-      </p>
+      <StaffStatus t={t} line={message} />
       {confirming ? (
         <div role="alertdialog" aria-labelledby="decommission-heading" className="staff-confirm">
           <TouchTarget variant="primary" onActivate={() => void run()}>

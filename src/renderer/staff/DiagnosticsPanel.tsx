@@ -5,7 +5,9 @@ import { useEffect, useState } from 'react';
 import type { RpcResponse } from '../../main/rpc/schema.js';
 import { TouchTarget } from '../ui/TouchTarget.js';
 import { call } from '../lib/rpc.js';
+import { errorLine, NO_STATUS, plain, type StatusLine } from './error-text.js';
 import type { StaffT } from './i18n/index.js';
+import { StaffStatus } from './StaffStatus.js';
 
 type Diagnostics = RpcResponse<'diagnostics.get'>;
 
@@ -14,7 +16,7 @@ const time = (ms: number) => new Date(ms).toISOString().slice(11, 19);
 
 export function DiagnosticsPanel({ t }: { t: StaffT }) {
   const [d, setD] = useState<Diagnostics | null>(null);
-  const [message, setMessage] = useState('');
+  const [message, setMessage] = useState<StatusLine>(NO_STATUS);
   const yesNo = (b: boolean) => (b ? t('diag.yes') : t('diag.no'));
 
   const [version, setVersion] = useState(0);
@@ -24,7 +26,7 @@ export function DiagnosticsPanel({ t }: { t: StaffT }) {
       void call('diagnostics.get', {}).then((r) => {
         if (!alive) return;
         if (r.ok) setD(r.value);
-        else setMessage(t('staff.error', { message: r.error.message }));
+        else setMessage(errorLine(t, r.error));
       });
     load();
     // Live enough to watch a card-reader test or sync catch up without pressing anything.
@@ -37,7 +39,7 @@ export function DiagnosticsPanel({ t }: { t: StaffT }) {
 
   const printTest = async () => {
     const r = await call('diagnostics.printTest', {});
-    setMessage(r.ok ? t('diag.printed') : t('staff.error', { message: r.error.message }));
+    setMessage(r.ok ? plain(t('diag.printed')) : errorLine(t, r.error));
   };
 
   return (
@@ -47,9 +49,7 @@ export function DiagnosticsPanel({ t }: { t: StaffT }) {
         <TouchTarget onActivate={() => setVersion((v) => v + 1)}>{t('diag.refresh')}</TouchTarget>
         <TouchTarget onActivate={() => void printTest()}>{t('diag.printTest')}</TouchTarget>
       </div>
-      <p className="staff-status" role="status" aria-live="polite">
-        {message}
-      </p>
+      <StaffStatus t={t} line={message} />
       {d !== null ? (
         <dl className="staff-facts">
           <dt>{t('diag.cardReader')}</dt>

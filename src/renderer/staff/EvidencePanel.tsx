@@ -7,7 +7,9 @@ import { useCallback, useEffect, useState } from 'react';
 import type { RpcResponse } from '../../main/rpc/schema.js';
 import { TouchTarget } from '../ui/TouchTarget.js';
 import { call } from '../lib/rpc.js';
+import { errorLine, NO_STATUS, plain, type StatusLine } from './error-text.js';
 import type { StaffT } from './i18n/index.js';
+import { StaffStatus } from './StaffStatus.js';
 
 type Evidence = RpcResponse<'sync.evidence.list'>[number];
 
@@ -16,13 +18,13 @@ const short = (hash: string) => `${hash.slice(0, 12)}…`;
 
 export function EvidencePanel({ t, canAct }: { t: StaffT; canAct: boolean }) {
   const [items, setItems] = useState<Evidence[] | null>(null);
-  const [message, setMessage] = useState('');
+  const [message, setMessage] = useState<StatusLine>(NO_STATUS);
   const [confirming, setConfirming] = useState<number | null>(null);
 
   const load = useCallback(async () => {
     const r = await call('sync.evidence.list', {});
     if (r.ok) setItems(r.value);
-    else setMessage(t('staff.error', { message: r.error.message }));
+    else setMessage(errorLine(t, r.error));
   }, [t]);
 
   useEffect(() => {
@@ -41,9 +43,7 @@ export function EvidencePanel({ t, canAct }: { t: StaffT; canAct: boolean }) {
   const exportIt = async (id: number) => {
     const r = await call('sync.evidence.export', { id });
     setMessage(
-      r.ok
-        ? t('evidence.exportDone', { file: r.value.file })
-        : t('staff.error', { message: r.error.message }),
+      r.ok ? plain(t('evidence.exportDone', { file: r.value.file })) : errorLine(t, r.error),
     );
     await load();
   };
@@ -51,9 +51,11 @@ export function EvidencePanel({ t, canAct }: { t: StaffT; canAct: boolean }) {
   const resolve = async (id: number) => {
     setConfirming(null);
     const r = await call('sync.evidence.resolve', { id });
-    if (!r.ok) setMessage(t('staff.error', { message: r.error.message }));
+    if (!r.ok) setMessage(errorLine(t, r.error));
     else
-      setMessage(t(r.value.alarmed ? 'evidence.resolvedStill' : 'evidence.resolvedClear', { id }));
+      setMessage(
+        plain(t(r.value.alarmed ? 'evidence.resolvedStill' : 'evidence.resolvedClear', { id })),
+      );
     await load();
   };
 
@@ -61,9 +63,7 @@ export function EvidencePanel({ t, canAct }: { t: StaffT; canAct: boolean }) {
   return (
     <section aria-labelledby="evidence-heading" className="staff-panel" data-testid="evidence">
       <h2 id="evidence-heading">{t('evidence.heading')}</h2>
-      <p className="staff-status" role="status" aria-live="polite">
-        {message}
-      </p>
+      <StaffStatus t={t} line={message} />
       {items.length === 0 ? <p>{t('evidence.none')}</p> : null}
       {items.length > 0 && !canAct ? <p className="note">{t('evidence.techOnly')}</p> : null}
       {items.map((e) => (

@@ -3,7 +3,9 @@
 import { useState } from 'react';
 import { TouchTarget } from '../ui/TouchTarget.js';
 import { call } from '../lib/rpc.js';
+import { errorLine, NO_STATUS, plain, type StatusLine } from './error-text.js';
 import type { StaffT } from './i18n/index.js';
+import { StaffStatus } from './StaffStatus.js';
 import type { StaffView } from './useStaffMode.js';
 
 const MAX_DIGITS = 12;
@@ -19,7 +21,7 @@ export function PinPad({
   onChanged: () => void;
 }) {
   const [pin, setPin] = useState('');
-  const [message, setMessage] = useState<string | null>(null);
+  const [message, setMessage] = useState<StatusLine>(NO_STATUS);
   const [busy, setBusy] = useState(false);
   const locked = view.lockedForSec > 0;
 
@@ -30,14 +32,14 @@ export function PinPad({
     setPin('');
     setBusy(false);
     if (r.ok) {
-      setMessage(null);
+      setMessage(NO_STATUS);
     } else if (r.error.kind === 'wrong-pin') {
       // A wait that follows is shown from the host's view (lockedForSec), which counts down.
-      setMessage(t('signIn.wrong'));
+      setMessage(plain(t('signIn.wrong')));
     } else if (r.error.kind === 'locked') {
-      setMessage(null);
+      setMessage(NO_STATUS);
     } else {
-      setMessage(t('staff.error', { message: r.error.message }));
+      setMessage(errorLine(t, r.error));
     }
     onChanged();
   };
@@ -53,9 +55,10 @@ export function PinPad({
       <output className="pin-dots" aria-label={t('signIn.pinLabel', { n: pin.length })}>
         {pin.length === 0 ? '\u00a0' : '●'.repeat(pin.length)}
       </output>
-      <p className="staff-status" role="status" aria-live="polite">
-        {locked ? t('signIn.locked', { s: view.lockedForSec }) : (message ?? '')}
-      </p>
+      <StaffStatus
+        t={t}
+        line={locked ? plain(t('signIn.locked', { s: view.lockedForSec })) : message}
+      />
       <div className="pin-pad" role="group" aria-label={t('signIn.prompt')}>
         {['1', '2', '3', '4', '5', '6', '7', '8', '9'].map((d) => (
           <TouchTarget key={d} onActivate={digit(d)} disabled={locked || busy}>

@@ -5,7 +5,9 @@ import { useEffect, useState } from 'react';
 import type { Language, RpcResponse } from '../../main/rpc/schema.js';
 import { TouchTarget } from '../ui/TouchTarget.js';
 import { call } from '../lib/rpc.js';
+import { errorLine, NO_STATUS, plain, type StatusLine } from './error-text.js';
 import type { StaffT } from './i18n/index.js';
+import { StaffStatus } from './StaffStatus.js';
 
 type Election = RpcResponse<'polls.list'>[number];
 type Command = 'polls.open' | 'polls.pause' | 'polls.resume' | 'polls.close';
@@ -20,7 +22,7 @@ export function PollsPanel({
   canRun: boolean;
 }) {
   const [elections, setElections] = useState<Election[] | null>(null);
-  const [message, setMessage] = useState<string>('');
+  const [message, setMessage] = useState<StatusLine>(NO_STATUS);
   const [confirming, setConfirming] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -30,7 +32,7 @@ export function PollsPanel({
     void call('polls.list', {}).then((r) => {
       if (!alive) return;
       if (r.ok) setElections(r.value);
-      else setMessage(t('staff.error', { message: r.error.message }));
+      else setMessage(errorLine(t, r.error));
     });
     return () => {
       alive = false;
@@ -43,20 +45,22 @@ export function PollsPanel({
     const r = await call(command, { electionId });
     setBusy(false);
     if (!r.ok) {
-      setMessage(t('staff.error', { message: r.error.message }));
+      setMessage(errorLine(t, r.error));
     } else if (r.value.printed === false) {
-      setMessage(t('polls.notPrinted'));
+      setMessage(plain(t('polls.notPrinted')));
     } else if (r.value.zeroReport !== undefined) {
-      setMessage(t('polls.zeroPrinted', { cast: r.value.zeroReport.counts.cast.total }));
+      setMessage(plain(t('polls.zeroPrinted', { cast: r.value.zeroReport.counts.cast.total })));
     } else if (r.value.summary !== undefined) {
       setMessage(
-        t('polls.summaryPrinted', {
-          cast: r.value.summary.counts.cast.total,
-          undelivered: r.value.summary.undelivered,
-        }),
+        plain(
+          t('polls.summaryPrinted', {
+            cast: r.value.summary.counts.cast.total,
+            undelivered: r.value.summary.undelivered,
+          }),
+        ),
       );
     } else {
-      setMessage('');
+      setMessage(NO_STATUS);
     }
     setVersion((v) => v + 1);
   };
@@ -64,9 +68,7 @@ export function PollsPanel({
   return (
     <section aria-labelledby="polls-heading" className="staff-panel">
       <h2 id="polls-heading">{t('polls.heading')}</h2>
-      <p className="staff-status" role="status" aria-live="polite">
-        {busy ? t('staff.busy') : message}
-      </p>
+      <StaffStatus t={t} line={message} busy={busy} />
       {elections !== null && elections.length === 0 ? <p>{t('polls.none')}</p> : null}
       <ul className="staff-list">
         {(elections ?? []).map((e) => (

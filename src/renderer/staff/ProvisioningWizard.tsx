@@ -6,7 +6,9 @@ import { useState, type ChangeEvent } from 'react';
 import type { RpcResponse } from '../../main/rpc/schema.js';
 import { TouchTarget } from '../ui/TouchTarget.js';
 import { call } from '../lib/rpc.js';
+import { errorLine, NO_STATUS, type StatusLine } from './error-text.js';
 import type { StaffT } from './i18n/index.js';
+import { StaffStatus } from './StaffStatus.js';
 import type { ProvisioningStatus } from './useStaffMode.js';
 
 type Enrollment = RpcResponse<'provisioning.beginEnrollment'>;
@@ -38,7 +40,7 @@ export function ProvisioningWizard({
   const [unit, setUnit] = useState('');
   const [place, setPlace] = useState('');
   const [enrollment, setEnrollment] = useState<Enrollment | null>(null);
-  const [message, setMessage] = useState('');
+  const [message, setMessage] = useState<StatusLine>(NO_STATUS);
   const [busy, setBusy] = useState(false);
 
   const enroll = async () => {
@@ -47,9 +49,9 @@ export function ProvisioningWizard({
     setBusy(false);
     if (r.ok) {
       setEnrollment(r.value);
-      setMessage('');
+      setMessage(NO_STATUS);
     } else {
-      setMessage(t('staff.error', { message: r.error.message }));
+      setMessage(errorLine(t, r.error));
     }
     onChanged();
   };
@@ -62,7 +64,7 @@ export function ProvisioningWizard({
     const r = await call('provisioning.importBundle', { bundle: bytesToBase64url(bytes) });
     setBusy(false);
     e.target.value = '';
-    setMessage(r.ok ? '' : t('wizard.badBundle', { message: r.error.message }));
+    setMessage(r.ok ? NO_STATUS : errorLine(t, r.error));
     onChanged();
   };
 
@@ -72,9 +74,7 @@ export function ProvisioningWizard({
     <section className="screen staff-screen" aria-labelledby="wizard-heading">
       <h1 id="wizard-heading">{t('wizard.heading')}</h1>
       {status.state !== 'provisioned' ? <p className="lead">{t('wizard.intro')}</p> : null}
-      <p className="staff-status" role="status" aria-live="polite">
-        {busy ? t('staff.busy') : message}
-      </p>
+      <StaffStatus t={t} line={message} busy={busy} />
       {status.state === 'provisioned' ? (
         <div className="staff-panel">
           <h2>{t('wizard.step4')}</h2>

@@ -5,7 +5,9 @@ import { useEffect, useState } from 'react';
 import type { Language, RpcResponse } from '../../main/rpc/schema.js';
 import { TouchTarget } from '../ui/TouchTarget.js';
 import { call } from '../lib/rpc.js';
+import { errorLine, NO_STATUS, plain, type StatusLine } from './error-text.js';
 import type { StaffT } from './i18n/index.js';
+import { StaffStatus } from './StaffStatus.js';
 
 type Report = RpcResponse<'reconcile.report'>;
 
@@ -15,7 +17,7 @@ export function ReconcilePanel({ t, language }: { t: StaffT; language: Language 
   const [elections, setElections] = useState<Election[]>([]);
   const [selected, setSelected] = useState<string | null>(null);
   const [report, setReport] = useState<Report | null>(null);
-  const [message, setMessage] = useState('');
+  const [message, setMessage] = useState<StatusLine>(NO_STATUS);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
@@ -33,7 +35,7 @@ export function ReconcilePanel({ t, language }: { t: StaffT; language: Language 
     void call('reconcile.report', { electionId: selected }).then((r) => {
       if (!alive) return;
       if (r.ok) setReport(r.value);
-      else setMessage(t('staff.error', { message: r.error.message }));
+      else setMessage(errorLine(t, r.error));
     });
     return () => {
       alive = false;
@@ -45,20 +47,20 @@ export function ReconcilePanel({ t, language }: { t: StaffT; language: Language 
     setBusy(true);
     if (what === 'print') {
       const r = await call('reports.print', { electionId: selected });
-      setMessage(r.ok ? t('reconcile.printed') : t('staff.error', { message: r.error.message }));
+      setMessage(r.ok ? plain(t('reconcile.printed')) : errorLine(t, r.error));
     } else if (what === 'export') {
       const r = await call('reports.exportToFolder', { electionId: selected });
       setMessage(
         r.ok
-          ? t('reconcile.exported', { files: r.value.files.join(', ') })
-          : t('staff.error', { message: r.error.message }),
+          ? plain(t('reconcile.exported', { files: r.value.files.join(', ') }))
+          : errorLine(t, r.error),
       );
     } else {
       const r = await call('reconcile.resubmit', {});
       setMessage(
         r.ok
-          ? t('reconcile.resubmitted', { n: r.value.undelivered })
-          : t('staff.error', { message: r.error.message }),
+          ? plain(t('reconcile.resubmitted', { n: r.value.undelivered }))
+          : errorLine(t, r.error),
       );
     }
     setBusy(false);
@@ -80,9 +82,7 @@ export function ReconcilePanel({ t, language }: { t: StaffT; language: Language 
           </TouchTarget>
         ))}
       </div>
-      <p className="staff-status" role="status" aria-live="polite">
-        {busy ? t('staff.busy') : message}
-      </p>
+      <StaffStatus t={t} line={message} busy={busy} />
       {report !== null ? (
         <>
           <table className="staff-table">

@@ -1,7 +1,7 @@
 // The evidence methods through the host's RPC: poll staff may look but are refused export and
 // resolution by the host itself (audited as a denial), a technician exports a signed file to
 // the drive and only then resolves; bad ids are refused by the schema or as not found.
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_STAFF } from '../../../src/main/staff/demo-staff.js';
@@ -120,5 +120,17 @@ describe('sync.evidence.* over RPC', () => {
     expect(await k.errorKind('sync.evidence.resolve', { id: 424242 })).toBe('evidence-not-found');
     expect(await k.errorKind('sync.evidence.resolve', { id: 0 })).toBe('invalid-request');
     expect(k.store.audit.verify().ok).toBe(true);
+  });
+
+  it('says the drive is missing when the export folder is gone, and stays unexported', async () => {
+    await signIn(DEMO_STAFF.tech);
+    rmSync(k.exportDir, { recursive: true });
+    const r = await k.rpc('sync.evidence.export', { id });
+    expect(r.ok ? null : r.error).toMatchObject({
+      kind: 'export-no-drive',
+      message: expect.stringContaining('ENOENT') as unknown,
+    });
+    expect(existsSync(k.exportDir)).toBe(false);
+    expect(await k.errorKind('sync.evidence.resolve', { id })).toBe('evidence-not-exported');
   });
 });

@@ -11,7 +11,49 @@ export const en = {
   'staff.tab.reconcile': 'Reconciliation',
   'staff.tab.diagnostics': 'Diagnostics',
   'staff.busy': 'Working…',
-  'staff.error': 'Could not do that: {{message}}',
+  'staff.errorDetail': 'For a technician:',
+  'error.connection':
+    'This screen has lost its connection to the kiosk. If it does not come back, call a technician.',
+  'error.not-available':
+    'This is not available on this kiosk right now. If you need it, call a technician.',
+  'error.too-large': 'The file is too large for the kiosk to accept.',
+  'error.invalid-request': 'The kiosk did not accept what was entered. Check it and try again.',
+  'error.internal':
+    'Something went wrong inside the kiosk. Try again; if it happens again, call a technician.',
+  'error.device': 'A device of the kiosk is not working. Look at Diagnostics or call a technician.',
+  'error.not-signed-in': 'You are signed out. Insert your staff card and enter your PIN.',
+  'error.forbidden': 'Your role may not do this.',
+  'error.no-staff-card': 'Insert your staff card first.',
+  'error.invalid-pin-format': 'A PIN is 4 to 12 digits.',
+  'error.busy': 'The PIN is still being checked. Wait a moment.',
+  'error.locked': 'Too many wrong PINs. Wait, then try again.',
+  'error.not-allowed':
+    'Not possible in the current state of the polls. Look at the list and try again.',
+  'error.not-zero':
+    'The polls cannot be opened: this kiosk already holds ballots. Call a technician.',
+  'error.storage': 'The kiosk could not save to its own disk. Call a technician.',
+  'error.audit-failed': 'The kiosk could not record this in its audit log. Call a technician.',
+  'error.bad-bundle':
+    'The bundle was refused: it is not a valid bundle for this kiosk. Ask the election authority for the right one.',
+  'error.stale-nonce':
+    'This bundle answers an earlier enrollment. Ask the election authority for a bundle for the current one.',
+  'error.enrollment-expired': 'The enrollment is too old. Create a new one.',
+  'error.undelivered-ballots':
+    'Some ballots are not yet delivered to the network. Wait until sync delivers them, then try again.',
+  'error.export-failed':
+    'The export could not be made. Try again; if it fails again, call a technician.',
+  'error.export-no-drive':
+    'No export drive can be written to. Insert the VECHE-EXPORT USB drive and try again.',
+  'error.export-drive-full':
+    'The drive is full. Insert another VECHE-EXPORT USB drive, or free space on this one, and try again.',
+  'error.key-unavailable': "The kiosk's key is not available. Call a technician.",
+  'error.print-failed': 'The printer did not print. Check its paper and cover, then try again.',
+  'error.no-export-folder': 'This kiosk has no export drive set up. Call a technician.',
+  'error.evidence-not-found':
+    'This evidence is no longer on the kiosk. The list has been refreshed.',
+  'error.evidence-resolved': 'This evidence is already resolved.',
+  'error.evidence-not-exported':
+    'Export this evidence for the election authority before resolving it.',
   'signIn.heading': 'Staff sign-in',
   'signIn.prompt': 'Enter your PIN',
   'signIn.pinLabel': 'PIN digits entered: {{n}}',
@@ -157,7 +199,6 @@ export const en = {
   'wizard.step4': '4. Test the devices',
   'wizard.done': 'Provisioned as {{kiosk}} ({{unit}}, {{place}}) on chain {{chain}}.',
   'wizard.signInToTest': 'Insert a technician card and enter the PIN to test the devices.',
-  'wizard.badBundle': 'The bundle was refused: {{message}}',
 } as const;
 
 export type StaffKey = keyof typeof en;

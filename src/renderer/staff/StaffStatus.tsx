@@ -1,0 +1,28 @@
+// A panel's status: the plain sentence is the live region a screen reader announces; the
+// technical detail sits apart in small print, marked English, so it is not read out as part
+// of the message and cannot be mistaken for it.
+import type { StatusLine } from './error-text.js';
+import type { StaffT } from './i18n/index.js';
+
+export function StaffStatus({
+  t,
+  line,
+  busy = false,
+}: {
+  t: StaffT;
+  line: StatusLine;
+  busy?: boolean;
+}) {
+  return (
+    <>
+      <p className="staff-status" role="status" aria-live="polite">
+        {busy ? t('staff.busy') : line.text}
+      </p>
+      {!busy && line.detail !== undefined ? (
+        <p className="staff-detail">
+          {t('staff.errorDetail')} <span lang="en">{line.detail}</span>
+        </p>
+      ) : null}
+    </>
+  );
+}
