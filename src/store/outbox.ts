@@ -159,6 +159,20 @@ export const BALLOT_ROW_COLUMNS =
 /** Queued rows are found in the tail, from this row on (schema V2). */
 export const TAIL_FLOOR = '(SELECT floor FROM outbox_tail WHERE id = 1)';
 
+/**
+ * Undelivered rows after a kiosk_seq, oldest first. Queued rows from the tail's rowid range,
+ * the three other undelivered states from the partial index that holds them in kiosk order
+ * (schema V4): both arms come sorted, so the union is a merge that stops at the limit; never
+ * a walk over the (mostly final) table, nor over every undelivered row for each page.
+ */
+export const PENDING_SQL = `SELECT kiosk_seq, ballot_id, election_id, kind, state, envelope FROM outbox
+       WHERE kiosk_seq >= ${TAIL_FLOOR} AND kiosk_seq > @after AND state = 'queued'
+       UNION ALL
+       SELECT kiosk_seq, ballot_id, election_id, kind, state, envelope
+       FROM outbox INDEXED BY outbox_undelivered
+       WHERE state IN ('sent', 'receipted', 'included') AND kiosk_seq > @after
+       ORDER BY kiosk_seq LIMIT @limit`;
+
 export function createOutbox(db: Db, clock: Clock): Outbox {
   const q = {
     // Delivered rows through the partial UNIQUE index; queued ones are in `tail` (below).
@@ -221,17 +235,7 @@ export function createOutbox(db: Db, clock: Clock): Outbox {
         state: OutboxState;
         envelope: Buffer;
       }
-    >(
-      // Queued rows from the tail's rowid range, the three other undelivered states from their
-      // ranges of the reconcile index; never a walk over the (mostly final) table.
-      `SELECT kiosk_seq, ballot_id, election_id, kind, state, envelope FROM outbox
-       WHERE kiosk_seq >= ${TAIL_FLOOR} AND kiosk_seq > @after AND state = 'queued'
-       UNION ALL
-       SELECT kiosk_seq, ballot_id, election_id, kind, state, envelope
-       FROM outbox INDEXED BY outbox_reconcile
-       WHERE state IN ('sent', 'receipted', 'included') AND state <> 'queued' AND kiosk_seq > @after
-       ORDER BY kiosk_seq LIMIT @limit`,
-    ),
+    >(PENDING_SQL),
   };
 
   // Ballot id (hex) → kiosk_seq of every row at or above the floor, in kiosk order: the

@@ -8,7 +8,7 @@
 import { hash } from 'node:crypto';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { compareBytes } from '../../protocol/bytes.js';
-import { encodeCanonical, type Canonical } from '../../protocol/encoding.js';
+import { decodeCanonical, encodeCanonical, type Canonical } from '../../protocol/encoding.js';
 import { EMPTY_ROOT, HASH_SIZE } from '../../protocol/merkle.js';
 import {
   critBit,
@@ -62,15 +62,40 @@ function sortByKey<V>(entries: [string, V][]): [string, V][] {
  * One key and its value; the leaf hash is computed on first use and kept. Values are never
  * mutated once written (every write stores a fresh leaf), so the memo stays true for every
  * state that shares the leaf.
+ *
+ * The value is kept as its canonical encoding, a latin1 string (one char per byte), and
+ * decoded when read: most leaves are ballot and nullifier records that are written once and
+ * only ever hashed, and as objects each held typed arrays (with their buffers) and strings
+ * the collector had to trace and copy, a third of a validator's heap at 30 000 ballots
+ * (docs/devnet.md, "State cost"). A read keeps the decoded value for the next one (the hot
+ * records: elections, kiosks), which is safe because nobody mutates a state value.
  */
 class Leaf {
   h: string | undefined = undefined;
+  private decoded: Canonical | undefined = undefined;
 
   constructor(
     readonly key: string,
     readonly bits: KeyBytes,
-    readonly value: Canonical,
+    readonly enc: string,
   ) {}
+
+  static of(key: string, bits: KeyBytes, value: Canonical): Leaf {
+    return new Leaf(key, bits, Buffer.from(encodeCanonical(value)).toString('latin1'));
+  }
+
+  get value(): Canonical {
+    if (this.decoded !== undefined) return this.decoded;
+    const d = decodeCanonical(this.bytes());
+    // Only this class encodes these strings: one that does not decode is a bug.
+    if (!d.ok) throw new Error(`state value of ${this.key} does not decode`);
+    this.decoded = d.value;
+    return d.value;
+  }
+
+  bytes(): Uint8Array {
+    return new Uint8Array(Buffer.from(this.enc, 'latin1'));
+  }
 }
 
 /** An interior node: every key below it agrees on the bits before crit. */
@@ -97,7 +122,7 @@ innerScratch[0] = STATE_NODE_PREFIX;
 function hashOf(n: TrieNode): string {
   if (n.h !== undefined) return n.h;
   if (n instanceof Leaf) {
-    const data = encodeStateLeaf(n.key, encodeCanonical(n.value));
+    const data = encodeStateLeaf(n.key, n.bytes());
     const buf = Buffer.allocUnsafe(data.length + 1);
     buf[0] = 0x00;
     buf.set(data, 1);
@@ -240,7 +265,7 @@ export class AppState implements StateView {
         trie = r.root;
         if (r.removed) size--;
       } else {
-        const r = insert(trie, new Leaf(k, bits, v));
+        const r = insert(trie, Leaf.of(k, bits, v));
         trie = r.root;
         if (r.added) size++;
       }
@@ -253,7 +278,7 @@ export class AppState implements StateView {
     const out: StateEntry[] = [];
     if (this.trie === undefined) return out;
     for (const leaf of inOrder(this.trie)) {
-      out.push({ key: leaf.key, value: encodeCanonical(leaf.value) });
+      out.push({ key: leaf.key, value: leaf.bytes() });
     }
     return out;
   }
@@ -278,7 +303,7 @@ export class AppState implements StateView {
       path.push({ crit: n.crit, sibling: hashBytes(hashOf(child(n, side === 1 ? 0 : 1))) });
       n = child(n, side);
     }
-    const item = { key: n.key, value: encodeCanonical(n.value), path };
+    const item = { key: n.key, value: n.bytes(), path };
     return n.key === key ? { kind: 'present', item } : { kind: 'absent', key, leaf: item };
   }
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toHex } from '../../../src/protocol/hash.js';
 import { verifyExport } from '../../../src/store/export.js';
-import type { Transition } from '../../../src/store/outbox.js';
+import { PENDING_SQL, type Transition } from '../../../src/store/outbox.js';
 import type { ListFilter } from '../../../src/store/reconcile.js';
 import {
   OUTBOX_STATES,
@@ -164,21 +164,14 @@ describe('reconciliation', () => {
       /INDEX outbox_reconcile \(state=\? AND election_id=\? AND kind=\? AND reject_reason=\? AND rowid>\?\)/,
     );
     expect(listPlan).not.toMatch(/TEMP B-TREE/);
-    // Undelivered ballots: the tail's range and the other non-terminal index ranges only,
-    // never a walk over the final rows.
-    const pendingPlan = plan(
-      `SELECT kiosk_seq FROM outbox
-       WHERE kiosk_seq >= (SELECT floor FROM outbox_tail WHERE id = 1) AND kiosk_seq > @a
-         AND state = 'queued'
-       UNION ALL
-       SELECT kiosk_seq FROM outbox INDEXED BY outbox_reconcile
-       WHERE state IN ('sent', 'receipted', 'included') AND state <> 'queued' AND kiosk_seq > @a
-       ORDER BY kiosk_seq LIMIT 10`,
-      { a: 0 },
-    );
-    expect(pendingPlan).toMatch(/INDEX outbox_reconcile \(state=\?\)/);
+    // Undelivered ballots (the store's own query): the tail's rowid range merged with the
+    // kiosk-ordered partial index of the other undelivered states; no walk over the final
+    // rows, and no sort of every undelivered row for each page.
+    const pendingPlan = plan(PENDING_SQL, { after: 0, limit: 10 });
+    expect(pendingPlan).toMatch(/MERGE \(UNION ALL\)/);
+    expect(pendingPlan).toMatch(/INDEX outbox_undelivered \(kiosk_seq>\?\)/);
     expect(pendingPlan).toMatch(/INTEGER PRIMARY KEY \(rowid>\?\)/);
-    expect(pendingPlan).not.toMatch(/SCAN/);
+    expect(pendingPlan).not.toMatch(/SCAN|TEMP B-TREE/);
     // A ballot id is found through the partial UNIQUE index once delivered.
     const byIdPlan = plan(
       `SELECT kiosk_seq FROM outbox INDEXED BY outbox_ballot
