@@ -89,6 +89,8 @@ export const SYNC_EVENTS = {
   witnessInvalid: 'sync.witness.invalid',
   trustExpired: 'sync.trust.expired',
   evidenceStoreFailed: 'sync.evidence.store-failed',
+  /** Evidence that could not be stored when the alarm was raised was stored on a later round. */
+  evidenceStoredLate: 'sync.evidence.stored-late',
   alarmRestored: 'sync.alarm.restored',
   /** Evidence written into a signed file for the authority (audited). */
   evidenceExported: 'sync.evidence.exported',

@@ -234,6 +234,10 @@ export class LightClient {
 
   /** Verifies up to the primary's latest height (bisection + witness). */
   async advanceToLatest(): Promise<Result<TrustedState, LightError>> {
+    if (this.alarmState !== null) {
+      this.storeUnsavedEvidence();
+      return err({ kind: 'alarmed' });
+    }
     const init = await this.init();
     if (!init.ok) return init;
     for (let i = 0; i < this.d.peers.length; i++) {
@@ -335,6 +339,27 @@ export class LightClient {
       }
     }
     return this.fail({ kind: 'unavailable', message: 'no witness could cross-check' });
+  }
+
+  /**
+   * An alarm whose evidence could not be stored (a full disk) lives in memory only: a restart
+   * would forget it and nobody could export or resolve it. Each later round tries again; once
+   * stored, the row is the alarm, as if it had been stored at once.
+   */
+  private storeUnsavedEvidence(): void {
+    const a = this.alarmState;
+    if (a === null || a.evidenceId !== null || a.evidence === null) return;
+    const stored = this.d.store.evidence.record({
+      chainId: this.d.chainId,
+      height: a.height,
+      commonHeight: a.evidence.commonHeight,
+      primaryPeer: a.primaryPeer,
+      witnessPeer: a.witnessPeer,
+      body: a.evidenceBytes,
+    });
+    if (!stored.ok) return;
+    this.alarmState = { ...a, evidenceId: stored.value };
+    this.d.logger.error(EVENTS.evidenceStoredLate, { height: a.height, evidenceId: stored.value });
   }
 
   private raiseAlarm(evidence: Evidence, primaryPeer: string, witnessPeer: string): void {

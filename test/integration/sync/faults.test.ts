@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { answerHeaders } from '../../../src/devnet/rpc.js';
 import { conflictingLightBlock } from '../../../src/devnet/faults.js';
 import { createNetNode, type NetNode } from '../../../src/net/node.js';
@@ -14,6 +14,7 @@ import { HEADERS_PROTOCOL } from '../../../src/protocol/light-rpc.js';
 import { EVENTS } from '../../../src/shared/events.js';
 import { EvidenceSchema } from '../../../src/sync/light/index.js';
 import { decodeCanonical } from '../../../src/protocol/encoding.js';
+import { err } from '../../../src/shared/result.js';
 import { must } from '../../unit/devnet-net/helpers.js';
 import { startWorld, states, type World } from './kiosk-net.js';
 
@@ -141,6 +142,31 @@ describe('sync: faults', () => {
       .entries(-1, 1000)
       .filter((e) => e.event === EVENTS.witnessConflict);
     expect(conflicts).toHaveLength(1);
+  }, 60_000);
+
+  it('evidence that a full disk kept out of the store is stored on a later round', async () => {
+    const byz = await byzantinePrimary([0, 1]);
+    const k = await w.kiosk(withPrimary(byz), 'alarmed-disk-full');
+    const ids = k.enqueue(1);
+    const chainId = w.t.net.genesis.chainId;
+    const record = vi
+      .spyOn(k.store.evidence, 'record')
+      .mockReturnValueOnce(err({ kind: 'disk-full' }));
+    await k.sync.runOnce();
+    // Alarmed all the same, in memory only: nothing to export or resolve yet.
+    expect(k.sync.status().alarm).toMatchObject({ kind: 'witness-conflict', evidenceId: null });
+    expect(k.store.evidence.list(chainId)).toHaveLength(0);
+    // Space again: the next round stores it; the row is the alarm from then on.
+    await k.sync.runOnce();
+    expect(record).toHaveBeenCalledTimes(2);
+    const rows = k.store.evidence.list(chainId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.body).toEqual(must(k.sync.light.alarm).evidenceBytes);
+    expect(k.sync.status().alarm?.evidenceId).toBe(rows[0]?.id);
+    await k.sync.runOnce();
+    expect(k.store.evidence.list(chainId)).toHaveLength(1);
+    expect(states(k, ids)).toEqual(['queued']);
+    record.mockRestore();
   }, 60_000);
 
   it('< 1/3 byzantine signers: the forged chain is refused, an honest primary takes over', async () => {
