@@ -171,10 +171,6 @@ async function devnetMain(dir: string): Promise<void> {
     dir,
     clock,
     blockMs: BLOCK_MS,
-    // Executing a 1 000-transaction block takes the four in-process validators longer than
-    // the default round timeout (4 x blockMs + 500) on a loaded machine; the devnet's lock
-    // rule has no unlock, so a round change mid-block can split the locks and halt it.
-    roundTimeoutMs: 10_000,
     // The bench never tallies, so no envelope lookups; ballots are accepted unverified.
     deps: {
       ...ballotVerifiers({ envelopeOf: () => undefined }),

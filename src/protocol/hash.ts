@@ -12,6 +12,7 @@ export const TAG = {
   auditEntry: 'veche/audit-entry/v1',
   exportSignature: 'veche/export-sig/v1',
   headerVote: 'veche/header-vote/v1',
+  consensusMsg: 'veche/consensus-msg/v1',
   headerHash: 'veche/header/v1',
   receipt: 'veche/receipt/v1',
   batchReceipt: 'veche/batch-receipt/v1',

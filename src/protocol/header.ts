@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { bytesSchema, Hash32Schema } from './bytes.js';
 import { recordEncoder } from './cbor-record.js';
 import { PUBLIC_KEY_SIZE, SIGNATURE_SIZE, type Ed25519Signer } from './ed25519.js';
+import { encodeCanonical } from './encoding.js';
 import { TAG, taggedHash } from './hash.js';
 import { MAX_VALIDATORS, ValidatorSetSchema } from './validators.js';
 
@@ -89,6 +90,35 @@ export function voteSignBytes(
   blockId: Uint8Array,
 ): Uint8Array {
   return taggedHash(TAG.headerVote, encodeVoteRecord({ chainId, height, round, blockId }));
+}
+
+/**
+ * Domain tag of the consensus messages that are not commit signatures (proposals, prevotes,
+ * nil precommits). Distinct from TAG.headerVote, so none of them can ever be counted as a
+ * commit signature by a light client; only a precommit for a block signs voteSignBytes.
+ */
+export const CONSENSUS_MSG_TAG = TAG.consensusMsg;
+
+/** What a consensus message other than a block precommit signs (see consensusSignBytes). */
+export type ConsensusSigned =
+  | { type: 'proposal'; height: number; round: number; blockId: Uint8Array; validRound: number }
+  | { type: 'prevote'; height: number; round: number; blockId: Uint8Array | null }
+  | { type: 'precommit-nil'; height: number; round: number };
+
+/**
+ * Sign bytes of a proposal, a prevote (for a block or nil) or a nil precommit: a digest over
+ * the canonical record, with the message type inside it so no kind can stand for another.
+ */
+export function consensusSignBytes(chainId: string, m: ConsensusSigned): Uint8Array {
+  const record = {
+    chainId,
+    type: m.type,
+    height: m.height,
+    round: m.round,
+    blockId: m.type === 'precommit-nil' ? null : m.blockId,
+    validRound: m.type === 'proposal' ? m.validRound : null,
+  };
+  return taggedHash(CONSENSUS_MSG_TAG, encodeCanonical(record));
 }
 
 export const SignedHeaderSchema = z.strictObject({ header: HeaderSchema, commit: CommitSchema });

@@ -143,6 +143,7 @@ export const DEVNET_EVENTS = {
   juryDrawFailed: 'devnet.jury.draw-failed',
   roundTimeout: 'devnet.round.timeout',
   proposalRefused: 'devnet.proposal.refused',
+  voteEquivocation: 'devnet.vote.equivocation',
   blocksSynced: 'devnet.sync.applied',
   validatorSetChanged: 'devnet.validators.changed',
   scenarioStart: 'devnet.scenario.start',

@@ -4,8 +4,31 @@
 import type { Block, ConsensusMsg } from './types.js';
 import type { Transport, Validator } from './validator.js';
 
+/**
+ * Decides the fate of one delivery (tests: drops, delays, partitions): call `deliver` now,
+ * later, or never. Without one, everything is delivered.
+ */
+export type Interceptor = (
+  from: Validator,
+  to: Validator,
+  msg: ConsensusMsg,
+  deliver: () => void,
+) => void;
+
 export class InProcessHub {
   private readonly members = new Map<Validator, boolean>();
+  private interceptor: Interceptor | null = null;
+
+  setInterceptor(fn: Interceptor | null): void {
+    this.interceptor = fn;
+  }
+
+  /** Hands `msg` to `to` as if a peer had sent it (a test's byzantine validator). */
+  inject(to: Validator, msg: ConsensusMsg): void {
+    queueMicrotask(() => {
+      if (this.members.get(to) === true) to.receive(msg);
+    });
+  }
 
   /** A transport for `self`; call join(self) once the validator exists. */
   transportFor(self: () => Validator | undefined): Transport {
@@ -15,9 +38,9 @@ export class InProcessHub {
         if (from === undefined || this.members.get(from) !== true) return;
         for (const [v, connected] of this.members) {
           if (v === from || !connected) continue;
-          queueMicrotask(() => {
-            if (this.members.get(v) === true) v.receive(msg);
-          });
+          const deliver = () => this.inject(v, msg);
+          if (this.interceptor === null) deliver();
+          else this.interceptor(from, v, msg, deliver);
         }
       },
       fetchBlocks: async (from: number, max: number): Promise<Block[]> => {

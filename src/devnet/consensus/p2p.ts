@@ -1,5 +1,5 @@
 // The consensus transport over libp2p, for validators in separate processes: one unary
-// protocol carries proposals, votes and relayed transactions; another serves committed
+// protocol carries proposals, prevotes, precommits and relayed transactions; another serves committed
 // blocks to a validator catching up. Only the provisioned validator peers are listened to
 // (kiosks connect to the same node for the light protocols, so the gater cannot do it).
 import { z } from 'zod';
@@ -11,6 +11,7 @@ import {
   BlockSchema,
   ConsensusMsgSchema,
   MAX_BLOCK_TXS,
+  MAX_POL_VOTES,
   MAX_TX_BYTES,
   type Block,
 } from './types.js';
@@ -19,10 +20,11 @@ import type { Transport, Validator } from './validator.js';
 const BLOCKS_PER_FETCH = 16;
 
 export const CONSENSUS_PROTOCOL = defineProtocol({
-  id: '/veche/devnet-consensus/1',
+  id: '/veche/devnet-consensus/2',
   request: ConsensusMsgSchema,
   response: z.strictObject({ accepted: z.boolean() }),
-  maxRequestBytes: MAX_BLOCK_TXS * 1024 + MAX_TX_BYTES + 4096,
+  // A proposal may relay up to MAX_POL_VOTES prevotes (~200 bytes each).
+  maxRequestBytes: MAX_BLOCK_TXS * 1024 + MAX_TX_BYTES + MAX_POL_VOTES * 256 + 4096,
   maxResponseBytes: 64,
   timeoutMs: 3_000,
   // Validators talk a lot; they are few and provisioned.

@@ -23,33 +23,54 @@ export const BlockSchema = z.strictObject({
 });
 export type Block = z.infer<typeof BlockSchema>;
 
+/** A round that has not happened: a proposal's validRound when it carries no earlier POL. */
+export const NO_ROUND = -1;
+const ValidRoundSchema = z.int().min(NO_ROUND).max(10_000);
+/** Most prevotes a proposal relays as its proof of lock (a devnet set is far smaller). */
+export const MAX_POL_VOTES = 256;
+
+// A vote names a block by its id or, with null, votes nil. A precommit for a block signs
+// voteSignBytes (it is a commit signature); every other vote signs consensusSignBytes.
+const voteFields = {
+  height: HeightSchema,
+  round: RoundSchema,
+  blockId: Hash32Schema.nullable(),
+  pubKey: bytesSchema(PUBLIC_KEY_SIZE),
+  signature: bytesSchema(SIGNATURE_SIZE),
+};
+
+export const PrevoteSchema = z.strictObject({ kind: z.literal('prevote'), ...voteFields });
+export type Prevote = z.infer<typeof PrevoteSchema>;
+
+export const PrecommitSchema = z.strictObject({ kind: z.literal('precommit'), ...voteFields });
+export type Precommit = z.infer<typeof PrecommitSchema>;
+
+export type Vote = Prevote | Precommit;
+
+/**
+ * Proposal(h, r, block, validRound), signed by proposerOf(h, r) over consensusSignBytes.
+ * With validRound >= 0 it re-proposes a block that had > 2/3 prevotes in that round and
+ * relays those prevotes (`pol`), so a validator that missed them can still check the rule.
+ */
 export const ProposalSchema = z.strictObject({
   kind: z.literal('proposal'),
   round: RoundSchema,
+  validRound: ValidRoundSchema,
   header: HeaderSchema,
   txs: z.array(TxBytesSchema).max(MAX_BLOCK_TXS),
-  /** The proposer's signature over voteSignBytes of the block: its own vote. */
+  pol: z.array(PrevoteSchema).max(MAX_POL_VOTES),
   pubKey: bytesSchema(PUBLIC_KEY_SIZE),
   signature: bytesSchema(SIGNATURE_SIZE),
 });
 export type Proposal = z.infer<typeof ProposalSchema>;
-
-export const VoteSchema = z.strictObject({
-  kind: z.literal('vote'),
-  height: HeightSchema,
-  round: RoundSchema,
-  blockId: Hash32Schema,
-  pubKey: bytesSchema(PUBLIC_KEY_SIZE),
-  signature: bytesSchema(SIGNATURE_SIZE),
-});
-export type Vote = z.infer<typeof VoteSchema>;
 
 /** A transaction relayed to the other validators' mempools. */
 export const TxGossipSchema = z.strictObject({ kind: z.literal('tx'), tx: TxBytesSchema });
 
 export const ConsensusMsgSchema = z.discriminatedUnion('kind', [
   ProposalSchema,
-  VoteSchema,
+  PrevoteSchema,
+  PrecommitSchema,
   TxGossipSchema,
 ]);
 export type ConsensusMsg = z.infer<typeof ConsensusMsgSchema>;

@@ -1,21 +1,21 @@
-// One devnet validator: a lock-step, single-vote-per-round consensus (it is a test network,
-// not production BFT; docs/devnet.md says what it does and does not guarantee).
+// One devnet validator: Tendermint's two-phase round (Algorithm 1 of "The latest gossip on BFT
+// consensus", arXiv 1807.04938), with its lock, unlock and valid-value rules.
 //
 // Height h, round r: the proposer is the (h + r)-th validator of the set for h, in canonical
-// order. It proposes a header over its mempool; every validator checks the header against
-// its own execution (lastBlockId, dataHash, both validator-set hashes, appHash, time) and
-// signs voteSignBytes for it. Whoever holds the proposal and > 2/3 of the power's votes for
-// it in one round commits: the signatures become the block's commit (the proposal carries
-// the proposer's own). A round that does not commit within roundTimeoutMs moves to the next
-// round's proposer. A validator votes for one block per height only (its lock); a locked
-// proposer re-proposes that block, so two different blocks can never both gather > 2/3
-// while every validator follows the rules.
+// order. It proposes a header over its mempool (or, with validRound >= 0, the block that last
+// had > 2/3 prevotes); every validator checks the header against its own execution
+// (lastBlockId, dataHash, both validator-set hashes, appHash, time) and prevotes it or nil;
+// > 2/3 prevotes for it lock the block and are followed by a precommit, and > 2/3 precommits
+// for a block in any round decide the height: those precommit signatures, over voteSignBytes,
+// are the block's commit. A validator locked on a block prevotes another only with a proof of
+// lock from a later round, which is what lets a split of locks heal (docs/devnet.md).
 //
 // appHash convention (CometBFT): header h carries the root of the state after block h - 1;
 // block h's transactions are executed once it is committed.
 import { equalBytes } from '../../protocol/bytes.js';
 import { type Ed25519Signer, verifyEd25519 } from '../../protocol/ed25519.js';
 import {
+  consensusSignBytes,
   GENESIS_LAST_BLOCK_ID,
   headerHash,
   voteSignBytes,
@@ -33,7 +33,7 @@ import {
 import type { Clock, TimerHandle } from '../../shared/clock.js';
 import { EVENTS } from '../../shared/events.js';
 import { silentLogger, type Logger } from '../../shared/log.js';
-import { err, ok, type Result } from '../../shared/result.js';
+import { assertNever, err, ok, type Result } from '../../shared/result.js';
 import {
   applyTx,
   beginBlock,
@@ -56,9 +56,12 @@ import type { BallotStatus, ChainStore } from './store.js';
 import {
   MAX_BLOCK_TXS,
   MAX_TX_BYTES,
+  NO_ROUND,
   type Block,
   type ConsensusMsg,
   type Genesis,
+  type Prevote,
+  type Precommit,
   type Proposal,
   type Vote,
 } from './types.js';
@@ -77,9 +80,13 @@ export interface ValidatorOptions {
   clock: Clock;
   deps: AppDeps;
   transport: Transport;
-  /** Pause between a commit and the next proposal. */
+  /** Pause between a commit and the next proposal (the others wait for it on top of timeouts). */
   blockMs: number;
-  /** How long a round may take before the next proposer tries. Default 4 x blockMs + 500. */
+  /**
+   * About how long a round may take before the next proposer tries (default 4 x blockMs +
+   * 500): the propose timeout is half of it, the prevote and precommit timeouts a quarter
+   * each, each growing with the round (see timeout()).
+   */
   roundTimeoutMs?: number;
   /** How far ahead of our clock a proposed header's time may be. */
   maxClockDriftMs?: number;
@@ -122,6 +129,128 @@ const SYNC_BATCH = 64;
 
 export const txId = (tx: Uint8Array): string => toHex(taggedHash(TAG.devnetTxId, tx));
 
+export type Step = 'propose' | 'prevote' | 'precommit';
+type TimerSlot = Step | 'proposal' | 'gossip' | 'stall';
+
+/** A proposed block with its id computed once. */
+interface Candidate {
+  header: Header;
+  txs: Uint8Array[];
+  id: Uint8Array;
+  idHex: string;
+}
+
+function candidate(header: Header, txs: Uint8Array[]): Candidate {
+  const id = headerHash(header);
+  return { header, txs, id, idHex: toHex(id) };
+}
+
+/** Everything a validator knows about the height it is deciding; dropped at its commit. */
+class HeightState {
+  readonly proposals = new Map<number, { msg: Proposal; block: Candidate }>();
+  readonly prevotes = new Map<number, VoteSet<Prevote>>();
+  readonly precommits = new Map<number, VoteSet<Precommit>>();
+  /** Who sent anything in a round (line 55's f + 1). */
+  readonly senders = new Map<number, Set<string>>();
+  locked: Candidate | null = null;
+  lockedRound = NO_ROUND;
+  valid: Candidate | null = null;
+  validRound = NO_ROUND;
+  /** valid(v) by block id: why not, or null. */
+  readonly validity = new Map<string, string | null>();
+  /** The algorithm's "for the first time" rules, by round. */
+  readonly prevoteTimeoutAt = new Set<number>();
+  readonly precommitTimeoutAt = new Set<number>();
+  readonly validAt = new Set<number>();
+  readonly refusalLogged = new Set<number>();
+
+  constructor(
+    /** Voting power by validator key (hex) in this height's set. */
+    readonly power: ReadonlyMap<string, number>,
+    readonly total: number,
+  ) {}
+}
+
+/** The value a vote names: a block id in hex, or 'nil'. */
+const valueOf = (blockId: Uint8Array | null): string => (blockId === null ? 'nil' : toHex(blockId));
+
+/**
+ * One round's prevotes or precommits. The algorithm counts messages per value, so a
+ * validator that signed two values (equivocation) counts for each: the n > 3f bound already
+ * allows for f such validators, and counting only the first one received would let a
+ * double-signer hide the proof of lock of a block it also voted for.
+ */
+class VoteSet<V extends Vote> {
+  /** value -> signer (hex) -> vote */
+  readonly byValue = new Map<string, Map<string, V>>();
+  /** signer (hex) -> the values it signed */
+  readonly signers = new Map<string, Set<string>>();
+
+  add(v: V, signer: string, value: string): void {
+    let m = this.byValue.get(value);
+    if (m === undefined) {
+      m = new Map();
+      this.byValue.set(value, m);
+    }
+    m.set(signer, v);
+    let s = this.signers.get(signer);
+    if (s === undefined) {
+      s = new Set();
+      this.signers.set(signer, s);
+    }
+    s.add(value);
+  }
+}
+
+function setAt<V extends Vote>(byRound: Map<number, VoteSet<V>>, round: number): VoteSet<V> {
+  let set = byRound.get(round);
+  if (set === undefined) {
+    set = new VoteSet();
+    byRound.set(round, set);
+  }
+  return set;
+}
+
+/**
+ * What a vote signs. A precommit for a block signs voteSignBytes, the commit signature the
+ * light client checks; prevotes and nil precommits sign the domain-separated
+ * consensusSignBytes, so none of them can be replayed as a commit signature.
+ */
+export function voteBytes(
+  chainId: string,
+  v: { kind: Vote['kind']; height: number; round: number; blockId: Uint8Array | null },
+): Uint8Array {
+  if (v.kind === 'precommit') {
+    return v.blockId === null
+      ? consensusSignBytes(chainId, { type: 'precommit-nil', height: v.height, round: v.round })
+      : voteSignBytes(chainId, v.height, v.round, v.blockId);
+  }
+  return consensusSignBytes(chainId, {
+    type: 'prevote',
+    height: v.height,
+    round: v.round,
+    blockId: v.blockId,
+  });
+}
+
+/** A vote signed with the sign bytes of its kind (voteBytes). */
+export function signVote(
+  signer: Ed25519Signer,
+  chainId: string,
+  v: { kind: Vote['kind']; height: number; round: number; blockId: Uint8Array | null },
+): Vote {
+  const fields = {
+    height: v.height,
+    round: v.round,
+    blockId: v.blockId,
+    pubKey: signer.publicKey,
+  };
+  const signature = signer.sign(voteBytes(chainId, v));
+  return v.kind === 'prevote'
+    ? { kind: 'prevote', ...fields, signature }
+    : { kind: 'precommit', ...fields, signature };
+}
+
 export class Validator {
   readonly publicKey: Uint8Array;
   readonly faults: FaultSwitches;
@@ -134,24 +263,23 @@ export class Validator {
   /** The height being decided (committed height + 1). */
   private height = 1;
   private round = 0;
+  private step: Step = 'propose';
+  /** Our votes of this round that `faults.stalled` held back. */
+  private deferred: { kind: Vote['kind']; blockId: Uint8Array | null }[] = [];
+  private hs: HeightState;
   private state: AppState;
   private lastHeader: Header | null = null;
   private recentBlockIds: Uint8Array[] = [];
   /** state whose root header h carries, by h. */
   private readonly states = new Map<number, AppState>();
 
-  private proposals = new Map<number, Proposal>();
-  private votes = new Map<number, Map<string, Vote>>();
-  private lock: Proposal | null = null;
-  private votedRounds = new Set<number>();
   private buffered: ConsensusMsg[] = [];
 
   private readonly mempool: Mempool;
   private readonly checks: CheckCache | null;
   private rootOf: { state: AppState; root: Uint8Array } | null = null;
 
-  private proposeTimer: TimerHandle | null = null;
-  private roundTimer: TimerHandle | null = null;
+  private readonly timers = new Map<TimerSlot, TimerHandle>();
   private syncing: Promise<void> | null = null;
   private running = false;
   private readonly commitListeners = new Set<(b: Block) => void>();
@@ -166,6 +294,7 @@ export class Validator {
     this.schedule = new ValidatorSchedule(opts.genesis.validatorSet);
     this.roundTimeoutMs = opts.roundTimeoutMs ?? 4 * opts.blockMs + 500;
     this.maxDriftMs = opts.maxClockDriftMs ?? 10_000;
+    this.hs = this.heightState(1);
     this.state = genesisState(opts.genesis.authority);
     this.states.set(1, this.state);
     this.mempool = new Mempool(this.state);
@@ -178,6 +307,11 @@ export class Validator {
 
   get committedHeight(): number {
     return this.height - 1;
+  }
+
+  /** Where this validator is in the algorithm (tests and diagnostics). */
+  get roundState(): { height: number; round: number; step: Step } {
+    return { height: this.height, round: this.round, step: this.step };
   }
 
   get chainId(): string {
@@ -236,7 +370,7 @@ export class Validator {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.enterRound(0);
+    this.startRound(0);
     void this.sync();
   }
 
@@ -246,10 +380,14 @@ export class Validator {
   }
 
   private clearTimers(): void {
-    if (this.proposeTimer !== null) this.o.clock.clearTimeout(this.proposeTimer);
-    if (this.roundTimer !== null) this.o.clock.clearTimeout(this.roundTimer);
-    this.proposeTimer = null;
-    this.roundTimer = null;
+    for (const t of this.timers.values()) this.o.clock.clearTimeout(t);
+    this.timers.clear();
+  }
+
+  private heightState(height: number): HeightState {
+    const set = this.schedule.at(height);
+    const power = new Map(set.validators.map((v) => [toHex(v.pubKey), v.power] as const));
+    return new HeightState(power, totalVotingPower(set));
   }
 
   private now(): number {
@@ -416,7 +554,7 @@ export class Validator {
     for (const tx of recheck) this.submit(tx, false);
   }
 
-  // ---- rounds --------------------------------------------------------------------------
+  // ---- rounds (Algorithm 1 of arXiv 1807.04938; line numbers refer to it) ----------------
 
   proposerOf(height: number, round: number): Uint8Array {
     const vs = this.schedule.at(height).validators;
@@ -429,42 +567,73 @@ export class Validator {
     return this.schedule.at(height).validators.some((v) => equalBytes(v.pubKey, this.publicKey));
   }
 
-  private enterRound(round: number): void {
+  /** Whether this validator signs anything at the current height. */
+  private signs(): boolean {
+    return this.running && !this.faults.stalled && this.inSet(this.height);
+  }
+
+  private timeout(step: Step, round: number): number {
+    const t = this.roundTimeoutMs;
+    // Growing with the round (the algorithm's liveness needs timeouts that eventually
+    // exceed the real delays); round 0 takes about roundTimeoutMs when nothing arrives.
+    switch (step) {
+      case 'propose':
+        return Math.ceil(t / 2 + (round * t) / 4);
+      case 'prevote':
+      case 'precommit':
+        return Math.ceil(t / 4 + (round * t) / 8);
+      default:
+        return assertNever(step);
+    }
+  }
+
+  private after(slot: TimerSlot, ms: number, fn: () => void): void {
+    const old = this.timers.get(slot);
+    if (old !== undefined) this.o.clock.clearTimeout(old);
+    this.timers.set(
+      slot,
+      this.o.clock.setTimeout(() => {
+        this.timers.delete(slot);
+        fn();
+      }, ms),
+    );
+  }
+
+  /** StartRound (line 11). */
+  private startRound(round: number): void {
     this.clearTimers();
     if (!this.running) return;
     this.round = round;
-    const wait = round === 0 ? this.o.blockMs : 0;
-    if (equalBytes(this.proposerOf(this.height, round), this.publicKey)) {
-      this.proposeTimer = this.o.clock.setTimeout(() => {
-        this.proposeTimer = null;
-        this.propose();
-      }, wait);
-    }
+    this.step = 'propose';
+    this.deferred = [];
     const height = this.height;
-    this.roundTimer = this.o.clock.setTimeout(() => {
-      this.roundTimer = null;
-      if (this.height !== height || this.round !== round) return;
-      this.log.info(EVENTS.roundTimeout, { height, round });
-      void this.sync().then(() => {
-        if (this.running && this.height === height && this.round === round) {
-          this.enterRound(round + 1);
-        }
+    const wait = round === 0 ? this.o.blockMs : 0;
+    if (equalBytes(this.proposerOf(height, round), this.publicKey)) {
+      this.after('proposal', wait, () => {
+        if (this.height === height && this.round === round) this.propose();
       });
-    }, wait + this.roundTimeoutMs);
-    // A proposal for this round may have arrived before we got here.
-    this.tryCommit(round);
+    }
+    // The proposer schedules it too: a stalled or crashed-and-restarted proposer must not
+    // keep the others waiting, and its own proposal moves it out of the propose step.
+    this.after('propose', wait + this.timeout('propose', round), () =>
+      this.onTimeout('propose', height, round),
+    );
+    this.after('gossip', wait + this.roundTimeoutMs, () => this.regossip(height, round));
+    this.progress();
   }
 
   private propose(): void {
-    if (!this.running || this.faults.stalled || !this.inSet(this.height)) return;
-    let header: Header;
-    let txs: Uint8Array[];
-    if (this.lock !== null) {
-      header = this.lock.header;
-      txs = this.lock.txs;
+    if (!this.signs() || this.step !== 'propose' || this.hs.proposals.has(this.round)) return;
+    const hs = this.hs;
+    let block: Candidate;
+    let pol: Prevote[] = [];
+    if (hs.valid !== null) {
+      // Lines 14-15: a block that had > 2/3 prevotes is proposed again, with their proof.
+      block = hs.valid;
+      pol = [...(hs.prevotes.get(hs.validRound)?.byValue.get(block.idHex)?.values() ?? [])];
     } else {
-      txs = this.mempool.first(Math.min(this.o.maxBlockTxs ?? MAX_BLOCK_TXS, MAX_BLOCK_TXS));
-      header = {
+      const txs = this.mempool.first(Math.min(this.o.maxBlockTxs ?? MAX_BLOCK_TXS, MAX_BLOCK_TXS));
+      const header: Header = {
         chainId: this.chainId,
         height: this.height,
         time: Math.max(this.now(), this.o.genesis.time, (this.lastHeader?.time ?? 0) + 1),
@@ -474,23 +643,34 @@ export class Validator {
         nextValidatorsHash: validatorSetHash(this.schedule.at(this.height + 1)),
         appHash: this.stateRoot(),
       };
+      block = candidate(header, txs);
     }
-    const blockId = headerHash(header);
+    const validRound = hs.valid === null ? NO_ROUND : hs.validRound;
     const p: Proposal = {
       kind: 'proposal',
       round: this.round,
-      header,
-      txs,
+      validRound,
+      header: block.header,
+      txs: block.txs,
+      pol,
       pubKey: this.publicKey,
       signature: this.o.signer.sign(
-        voteSignBytes(this.chainId, header.height, this.round, blockId),
+        consensusSignBytes(this.chainId, {
+          type: 'proposal',
+          height: this.height,
+          round: this.round,
+          blockId: block.id,
+          validRound,
+        }),
       ),
     };
     this.o.transport.broadcast(p);
-    this.receive(p);
+    hs.proposals.set(p.round, { msg: p, block });
+    this.noteSender(p.round, this.publicKey);
+    this.progress();
   }
 
-  /** Every consensus message from a peer (or ourselves) lands here. */
+  /** Every consensus message from a peer lands here. */
   receive(msg: ConsensusMsg): void {
     if (!this.running) return;
     switch (msg.kind) {
@@ -500,9 +680,12 @@ export class Validator {
       case 'proposal':
         this.onProposal(msg);
         return;
-      case 'vote':
-        this.onVote(msg);
+      case 'prevote':
+      case 'precommit':
+        if (this.acceptVote(msg)) this.progress();
         return;
+      default:
+        assertNever(msg);
     }
   }
 
@@ -511,20 +694,24 @@ export class Validator {
     void this.sync();
   }
 
-  /** Why a proposal is not voted for, or null if it is the block we would build too. */
-  private checkProposal(p: Proposal): string | null {
-    const h = p.header;
-    if (!equalBytes(p.pubKey, this.proposerOf(h.height, p.round))) return 'not-the-proposer';
-    const blockId = headerHash(h);
-    if (
-      !verifyEd25519(p.pubKey, voteSignBytes(h.chainId, h.height, p.round, blockId), p.signature)
-    ) {
-      return 'bad-signature';
-    }
+  /** valid(v): why a block is not the one we would build on our state, or null. */
+  private checkBlock(b: Candidate): string | null {
+    const known = this.hs.validity.get(b.idHex);
+    if (known !== undefined) return known;
+    const why = this.checkBlockUncached(b);
+    // The clock moves on, so "from the future" is asked again; everything else is fixed by
+    // the committed state of this height.
+    if (why !== 'time-in-future') this.hs.validity.set(b.idHex, why);
+    return why;
+  }
+
+  private checkBlockUncached(b: Candidate): string | null {
+    const h = b.header;
     if (h.chainId !== this.chainId) return 'chain-id';
+    if (h.height !== this.height) return 'height';
     const last = this.lastHeader === null ? GENESIS_LAST_BLOCK_ID : headerHash(this.lastHeader);
     if (!equalBytes(h.lastBlockId, last)) return 'last-block-id';
-    if (!equalBytes(h.dataHash, merkleRoot(p.txs))) return 'data-hash';
+    if (!equalBytes(h.dataHash, merkleRoot(b.txs))) return 'data-hash';
     if (!equalBytes(h.validatorsHash, validatorSetHash(this.schedule.at(h.height)))) {
       return 'validators-hash';
     }
@@ -534,105 +721,327 @@ export class Validator {
     if (!equalBytes(h.appHash, this.stateRoot())) return 'app-hash';
     if (this.lastHeader !== null && h.time <= this.lastHeader.time) return 'time-not-increasing';
     if (h.time > this.now() + this.maxDriftMs) return 'time-in-future';
-    if (this.lock !== null && !equalBytes(headerHash(this.lock.header), blockId)) return 'locked';
     return null;
   }
 
+  private valid(b: Candidate, round: number): boolean {
+    const why = this.checkBlock(b);
+    if (why === null) return true;
+    if (!this.hs.refusalLogged.has(round)) {
+      this.hs.refusalLogged.add(round);
+      this.log.warn(EVENTS.proposalRefused, { height: this.height, round, why });
+    }
+    return false;
+  }
+
   private onProposal(p: Proposal): void {
-    if (p.header.height > this.height) return this.bufferFuture(p);
-    if (p.header.height < this.height || p.round < this.round) return;
-    if (this.proposals.has(p.round)) return;
-    const why = this.checkProposal(p);
+    const height = p.header.height;
+    if (height > this.height) return this.bufferFuture(p);
+    if (height < this.height || this.hs.proposals.has(p.round)) return;
+    const why = this.checkProposalMsg(p);
     if (why !== null) {
-      this.log.warn(EVENTS.proposalRefused, { height: p.header.height, round: p.round, why });
+      this.log.warn(EVENTS.proposalRefused, { height, round: p.round, why });
       return;
     }
-    this.proposals.set(p.round, p);
-    const blockId = headerHash(p.header);
-    // The proposal's signature is the proposer's vote.
-    this.addVote({
-      kind: 'vote',
-      height: p.header.height,
+    const block = candidate(p.header, p.txs);
+    this.hs.proposals.set(p.round, { msg: p, block });
+    this.noteSender(p.round, p.pubKey);
+    // The relayed proof of lock: each prevote stands on its own signature.
+    for (const v of p.pol) {
+      if (v.height === height && v.round === p.validRound && v.blockId !== null) {
+        if (equalBytes(v.blockId, block.id)) this.acceptVote(v);
+      }
+    }
+    this.progress();
+  }
+
+  /** Why a proposal message is not from the round's proposer or malformed, or null. */
+  private checkProposalMsg(p: Proposal): string | null {
+    const h = p.header;
+    if (!equalBytes(p.pubKey, this.proposerOf(h.height, p.round))) return 'not-the-proposer';
+    if (p.validRound >= p.round) return 'valid-round';
+    const signed = consensusSignBytes(this.chainId, {
+      type: 'proposal',
+      height: h.height,
       round: p.round,
-      blockId,
-      pubKey: p.pubKey,
-      signature: p.signature,
+      blockId: headerHash(h),
+      validRound: p.validRound,
     });
-    if (
-      !this.faults.stalled &&
-      this.inSet(this.height) &&
-      !this.votedRounds.has(p.round) &&
-      !equalBytes(p.pubKey, this.publicKey)
-    ) {
-      this.votedRounds.add(p.round);
-      this.lock = p;
-      const v: Vote = {
-        kind: 'vote',
-        height: p.header.height,
-        round: p.round,
-        blockId,
-        pubKey: this.publicKey,
-        signature: this.o.signer.sign(
-          voteSignBytes(this.chainId, p.header.height, p.round, blockId),
-        ),
-      };
-      this.o.transport.broadcast(v);
-      this.addVote(v);
-    } else if (equalBytes(p.pubKey, this.publicKey)) {
-      this.votedRounds.add(p.round);
-      this.lock = p;
-    }
-    // Catching up to a later round re-runs tryCommit for it.
-    if (p.round > this.round) this.enterRound(p.round);
-    else this.tryCommit(p.round);
+    if (!verifyEd25519(p.pubKey, signed, p.signature)) return 'bad-signature';
+    return null;
   }
 
-  private onVote(v: Vote): void {
-    if (v.height > this.height) return this.bufferFuture(v);
-    if (v.height < this.height) return;
-    const set = this.schedule.at(v.height);
-    if (!set.validators.some((x) => equalBytes(x.pubKey, v.pubKey))) return;
-    if (
-      !verifyEd25519(
-        v.pubKey,
-        voteSignBytes(this.chainId, v.height, v.round, v.blockId),
-        v.signature,
-      )
-    ) {
+  /** Records a peer's vote if it is new and signed by a member of the set; true if so. */
+  private acceptVote(v: Vote): boolean {
+    if (v.height > this.height) {
+      this.bufferFuture(v);
+      return false;
+    }
+    if (v.height < this.height) return false;
+    const k = toHex(v.pubKey);
+    if (!this.hs.power.has(k)) return false;
+    const value = valueOf(v.blockId);
+    const byRound = v.kind === 'prevote' ? this.hs.prevotes : this.hs.precommits;
+    const signed = byRound.get(v.round)?.signers.get(k);
+    if (signed?.has(value) === true) return false;
+    // A double-signer could name endless made-up blocks: a second value is kept only if it
+    // is nil or a block proposed at this height, the only ones that can reach a quorum.
+    if (signed !== undefined && value !== 'nil' && !this.proposed(value)) return false;
+    if (!verifyEd25519(v.pubKey, voteBytes(this.chainId, v), v.signature)) return false;
+    if (signed !== undefined) {
+      this.log.warn(EVENTS.voteEquivocation, {
+        height: v.height,
+        round: v.round,
+        kind: v.kind,
+        validator: k.slice(0, 8),
+      });
+    }
+    this.storeVote(v);
+    return true;
+  }
+
+  private proposed(idHex: string): boolean {
+    for (const p of this.hs.proposals.values()) if (p.block.idHex === idHex) return true;
+    return false;
+  }
+
+  private storeVote(v: Vote): void {
+    const signer = toHex(v.pubKey);
+    const value = valueOf(v.blockId);
+    if (v.kind === 'prevote') setAt(this.hs.prevotes, v.round).add(v, signer, value);
+    else setAt(this.hs.precommits, v.round).add(v, signer, value);
+    this.noteSender(v.round, v.pubKey);
+  }
+
+  private noteSender(round: number, pubKey: Uint8Array): void {
+    let s = this.hs.senders.get(round);
+    if (s === undefined) {
+      s = new Set();
+      this.hs.senders.set(round, s);
+    }
+    s.add(toHex(pubKey));
+  }
+
+  /** Signs, sends and counts one of our own votes. */
+  private castVote(kind: Vote['kind'], blockId: Uint8Array | null): void {
+    if (!this.running || !this.inSet(this.height)) return;
+    if (this.faults.stalled) {
+      // Held back, not forgotten: once the switch is cleared they go out late, as delayed
+      // messages would. Dropping them would leave a validator that is alone in its round
+      // (or a one-validator devnet) waiting for votes nobody will ever send.
+      this.deferred.push({ kind, blockId });
+      this.watchStall(this.height, this.round);
       return;
     }
-    this.addVote(v);
-    this.tryCommit(v.round);
+    const v = signVote(this.o.signer, this.chainId, {
+      kind,
+      height: this.height,
+      round: this.round,
+      blockId,
+    });
+    this.o.transport.broadcast(v);
+    this.storeVote(v);
   }
 
-  private addVote(v: Vote): void {
-    let m = this.votes.get(v.round);
-    if (m === undefined) {
-      m = new Map();
-      this.votes.set(v.round, m);
+  private watchStall(height: number, round: number): void {
+    const poll = Math.max(10, Math.min(this.o.blockMs, Math.ceil(this.roundTimeoutMs / 4)));
+    this.after('stall', poll, () => {
+      if (!this.running || this.height !== height || this.round !== round) return;
+      if (this.faults.stalled) return this.watchStall(height, round);
+      const held = this.deferred;
+      this.deferred = [];
+      for (const d of held) this.castVote(d.kind, d.blockId);
+      this.progress();
+    });
+  }
+
+  /**
+   * The algorithm assumes that a message one correct validator received eventually reaches
+   * every correct validator; a dropped delivery is never retried, so while a round lasts we
+   * repeat our proposal of it and every vote we hold of it and of the round before (and
+   * look for blocks we missed). The round before: a validator still there needs the
+   * precommits that moved us on; this round: one behind needs > 1/3 of it to skip here.
+   * Receivers drop what they hold before checking any signature, so repeats are cheap.
+   */
+  private regossip(height: number, round: number): void {
+    if (!this.running || this.height !== height || this.round !== round) return;
+    const mine = this.hs.proposals.get(round);
+    if (mine !== undefined && equalBytes(mine.msg.pubKey, this.publicKey)) {
+      this.o.transport.broadcast(mine.msg);
     }
-    const k = toHex(v.pubKey);
-    if (!m.has(k)) m.set(k, v);
+    for (const r of [round - 1, round]) {
+      for (const set of [this.hs.prevotes.get(r), this.hs.precommits.get(r)]) {
+        for (const votes of set?.byValue.values() ?? []) {
+          for (const v of votes.values()) this.o.transport.broadcast(v);
+        }
+      }
+    }
+    void this.sync();
+    this.after('gossip', this.roundTimeoutMs, () => this.regossip(height, round));
   }
 
-  private tryCommit(round: number): void {
-    const p = this.proposals.get(round);
-    const votes = this.votes.get(round);
-    if (p === undefined || votes === undefined) return;
-    const blockId = headerHash(p.header);
-    const set = this.schedule.at(p.header.height);
+  private onTimeout(step: Step, height: number, round: number): void {
+    if (!this.running || this.height !== height || this.round !== round) return;
+    switch (step) {
+      case 'propose':
+        // Line 57.
+        if (this.step !== 'propose') return;
+        this.log.info(EVENTS.roundTimeout, { height, round, step });
+        this.step = 'prevote';
+        this.castVote('prevote', null);
+        break;
+      case 'prevote':
+        // Line 61.
+        if (this.step !== 'prevote') return;
+        this.log.info(EVENTS.roundTimeout, { height, round, step });
+        this.step = 'precommit';
+        this.castVote('precommit', null);
+        break;
+      case 'precommit':
+        // Line 65.
+        this.log.info(EVENTS.roundTimeout, { height, round, step });
+        void this.sync();
+        this.startRound(round + 1);
+        return;
+      default:
+        assertNever(step);
+    }
+    void this.sync();
+    this.progress();
+  }
+
+  /** Power of the validators in `set` that voted `value` ('nil' or a block id), or anything. */
+  private powerOf(set: VoteSet<Vote> | undefined, value?: string): number {
+    const who = value === undefined ? set?.signers : set?.byValue.get(value);
     let power = 0;
-    const signatures: Commit['signatures'] = [];
-    // Canonical set order, so every validator builds the same commit from the same votes.
-    for (const val of set.validators) {
-      const v = votes.get(toHex(val.pubKey));
-      if (v === undefined || !equalBytes(v.blockId, blockId)) continue;
-      power += val.power;
-      signatures.push({ pubKey: v.pubKey, signature: v.signature });
+    for (const k of who?.keys() ?? []) power += this.hs.power.get(k) ?? 0;
+    return power;
+  }
+
+  private twoThirds(power: number): boolean {
+    return power * 3 > this.hs.total * 2;
+  }
+
+  /** Applies the algorithm's upon-rules until none fires (each fires once per occasion). */
+  private progress(): void {
+    for (let i = 0; i < 1000 && this.running; i++) {
+      if (!this.fireOne()) return;
     }
-    if (power * 3 <= totalVotingPower(set) * 2) return;
-    const commit: Commit = { height: p.header.height, round, blockId, signatures };
-    this.apply({ header: p.header, commit, txs: p.txs }, true);
+  }
+
+  private fireOne(): boolean {
+    const hs = this.hs;
+    if (this.decide()) return true;
+    const skip = this.roundToSkipTo();
+    if (skip !== null) {
+      // Line 55.
+      this.startRound(skip);
+      return true;
+    }
+    const r = this.round;
+    const prop = hs.proposals.get(r);
+    const prevotes = hs.prevotes.get(r);
+    if (this.step === 'propose' && prop !== undefined) {
+      const vr = prop.msg.validRound;
+      const b = prop.block;
+      if (vr === NO_ROUND) {
+        // Line 22.
+        const ok =
+          this.valid(b, r) && (hs.lockedRound === NO_ROUND || hs.locked?.idHex === b.idHex);
+        this.step = 'prevote';
+        this.castVote('prevote', ok ? b.id : null);
+        return true;
+      }
+      if (vr < r && this.twoThirds(this.powerOf(hs.prevotes.get(vr), b.idHex))) {
+        // Line 28.
+        const ok = this.valid(b, r) && (hs.lockedRound <= vr || hs.locked?.idHex === b.idHex);
+        this.step = 'prevote';
+        this.castVote('prevote', ok ? b.id : null);
+        return true;
+      }
+    }
+    if (
+      this.step === 'prevote' &&
+      !hs.prevoteTimeoutAt.has(r) &&
+      this.twoThirds(this.powerOf(prevotes))
+    ) {
+      // Line 34.
+      hs.prevoteTimeoutAt.add(r);
+      const height = this.height;
+      this.after('prevote', this.timeout('prevote', r), () => this.onTimeout('prevote', height, r));
+      return true;
+    }
+    if (
+      this.step !== 'propose' &&
+      prop !== undefined &&
+      !hs.validAt.has(r) &&
+      this.twoThirds(this.powerOf(prevotes, prop.block.idHex)) &&
+      this.valid(prop.block, r)
+    ) {
+      // Line 36.
+      hs.validAt.add(r);
+      if (this.step === 'prevote') {
+        hs.locked = prop.block;
+        hs.lockedRound = r;
+        this.step = 'precommit';
+        this.castVote('precommit', prop.block.id);
+      }
+      hs.valid = prop.block;
+      hs.validRound = r;
+      return true;
+    }
+    if (this.step === 'prevote' && this.twoThirds(this.powerOf(prevotes, 'nil'))) {
+      // Line 44.
+      this.step = 'precommit';
+      this.castVote('precommit', null);
+      return true;
+    }
+    if (!hs.precommitTimeoutAt.has(r) && this.twoThirds(this.powerOf(hs.precommits.get(r)))) {
+      // Line 47.
+      hs.precommitTimeoutAt.add(r);
+      const height = this.height;
+      this.after('precommit', this.timeout('precommit', r), () =>
+        this.onTimeout('precommit', height, r),
+      );
+      return true;
+    }
+    return false;
+  }
+
+  /** Line 55: the highest later round that > 1/3 of the power has sent messages in. */
+  private roundToSkipTo(): number | null {
+    let best: number | null = null;
+    for (const [round, senders] of this.hs.senders) {
+      if (round <= this.round || (best !== null && round <= best)) continue;
+      let power = 0;
+      for (const k of senders) power += this.hs.power.get(k) ?? 0;
+      if (power * 3 > this.hs.total) best = round;
+    }
+    return best;
+  }
+
+  /**
+   * Line 49: a proposal and > 2/3 precommits for it in any round decide the height. The
+   * commit is those precommit signatures in canonical set order, so every validator builds
+   * the same one from the same votes.
+   */
+  private decide(): boolean {
+    for (const [round, precommits] of this.hs.precommits) {
+      const prop = this.hs.proposals.get(round);
+      if (prop === undefined) continue;
+      const b = prop.block;
+      if (!this.twoThirds(this.powerOf(precommits, b.idHex)) || !this.valid(b, round)) continue;
+      const forBlock = precommits.byValue.get(b.idHex);
+      const signatures: Commit['signatures'] = [];
+      for (const val of this.schedule.at(this.height).validators) {
+        const v = forBlock?.get(toHex(val.pubKey));
+        if (v !== undefined) signatures.push({ pubKey: v.pubKey, signature: v.signature });
+      }
+      const commit: Commit = { height: this.height, round, blockId: b.id, signatures };
+      this.apply({ header: b.header, commit, txs: b.txs }, true);
+      return true;
+    }
+    return false;
   }
 
   // ---- committing ----------------------------------------------------------------------
@@ -664,10 +1073,7 @@ export class Validator {
     this.height = h.height + 1;
     this.states.set(this.height, this.state);
     this.states.delete(this.height - STATE_HISTORY);
-    this.proposals = new Map();
-    this.votes = new Map();
-    this.votedRounds = new Set();
-    this.lock = null;
+    this.hs = this.heightState(this.height);
     if (!persist) return;
     this.log.info(EVENTS.blockCommitted, {
       height: h.height,
@@ -676,7 +1082,7 @@ export class Validator {
     });
     this.afterCommit(block, ids, before, ctx);
     for (const fn of this.commitListeners) fn(block);
-    this.enterRound(0);
+    this.startRound(0);
     const pending = this.buffered;
     this.buffered = [];
     for (const m of pending) this.receive(m);

@@ -15,7 +15,7 @@ import { authoritySigner, validatorSigner } from '../../../src/devnet/keys.js';
 import { answerSubmit } from '../../../src/devnet/rpc.js';
 import { demoWorld, type DemoWorld } from '../../../src/devnet/world.js';
 import { TAG, taggedHash, toHex } from '../../../src/protocol/hash.js';
-import { headerHash, voteSignBytes } from '../../../src/protocol/header.js';
+import { consensusSignBytes, headerHash } from '../../../src/protocol/header.js';
 import { merkleRoot } from '../../../src/protocol/merkle.js';
 import { validatorSetHash } from '../../../src/protocol/validators.js';
 import { ManualClock } from '../../../src/shared/clock.js';
@@ -164,7 +164,8 @@ describe('devnet mempool', () => {
       return toHex(d.value.body.ballotId);
     };
     expect(s.v.hasPendingBallot(idOf(must(mine)))).toBe(true);
-    // A block from "elsewhere" (signed with the only validator's key) holding `theirs`.
+    // A block from "elsewhere" (proposed with the only validator's key) holding `theirs`:
+    // the validator prevotes and precommits it itself, which decides at once.
     const h = s.v.committedHeight + 1;
     const last = must(s.v.lightBlock(h - 1)).header;
     const txs = [must(theirs)];
@@ -183,10 +184,20 @@ describe('devnet mempool', () => {
     s.v.receive({
       kind: 'proposal',
       round: 0,
+      validRound: -1,
       header,
       txs,
+      pol: [],
       pubKey: signer.publicKey,
-      signature: signer.sign(voteSignBytes(s.v.chainId, h, 0, headerHash(header))),
+      signature: signer.sign(
+        consensusSignBytes(s.v.chainId, {
+          type: 'proposal',
+          height: h,
+          round: 0,
+          blockId: headerHash(header),
+          validRound: -1,
+        }),
+      ),
     });
     expect(s.v.committedHeight).toBe(h);
     expect(s.v.ballotStatus(idOf(must(theirs)))?.kind).toBe('included');
