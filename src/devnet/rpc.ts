@@ -177,6 +177,9 @@ export function answerState(d: LightServerDeps, req: StateRequest): StateRespons
       bytes += proofBytes(p);
       proofs.push(p);
     }
+    // Nothing under the prefix: the prefix's own absence proof shows it (its leaf is not
+    // under the prefix; verifyPrefixEmpty), so the kiosk need not ask again.
+    if (items.length === 0 && room > 0) proofs.push(state.prove(req.prefix));
   }
   return { status: 'ok', height, proofs, complete };
 }

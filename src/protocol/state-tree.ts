@@ -252,3 +252,74 @@ export function verifyStateProof(
     }
   }
 }
+
+export type PrefixProofError =
+  | StateProofError
+  | { kind: 'outside-prefix'; key: string }
+  | { kind: 'duplicate-key'; key: string }
+  /** The listed items are not every leaf under the prefix (one was left out, or more). */
+  | { kind: 'incomplete' }
+  /** A proof of emptiness that shows a key under the prefix. */
+  | { kind: 'prefix-present'; key: string };
+
+const startsWithBytes = (k: Uint8Array, p: Uint8Array): boolean =>
+  k.length >= p.length && p.every((b, i) => k[i] === b);
+
+/**
+ * Whether a prefix listing is every key under the prefix, from the listed leaves and their
+ * own (already verified) proofs. The keys under a prefix of m bytes agree on their first 9·m
+ * extended bits, so they are exactly the leaves of one subtree N: where a search for the
+ * prefix first meets a crit ≥ 9·m, or the leaf it ends at. N's shape is a function of its
+ * key set, so rebuilding it from the listed leaves and hashing the result up the steps above
+ * N (the crits < 9·m of any listed leaf's path) gives appHash only if nothing under the
+ * prefix was left out. An empty listing is proven with verifyPrefixEmpty instead.
+ */
+export function verifyPrefixComplete(
+  root: Uint8Array,
+  prefix: string,
+  items: readonly StateItemProof[],
+): Result<void, PrefixProofError> {
+  const first = items[0];
+  if (first === undefined) return err({ kind: 'incomplete' });
+  const p = utf8ToBytes(prefix);
+  const seen = new Set<string>();
+  for (const it of items) {
+    if (!startsWithBytes(utf8ToBytes(it.key), p))
+      return err({ kind: 'outside-prefix', key: it.key });
+    if (seen.has(it.key)) return err({ kind: 'duplicate-key', key: it.key });
+    seen.add(it.key);
+  }
+  const checked = checkPath(root, first);
+  if (!checked.ok) return checked;
+  const end = 9 * p.length;
+  const above = first.path.filter((s) => s.crit < end);
+  const bits = utf8ToBytes(first.key);
+  let h = buildStateTree(items.map((it) => ({ key: it.key, value: it.value }))).root;
+  for (let i = above.length - 1; i >= 0; i--) {
+    const { crit, sibling } = above[i] as StatePathStep;
+    h = keyBit(bits, crit) === 1 ? innerHash(crit, sibling, h) : innerHash(crit, h, sibling);
+  }
+  return equalBytes(h, root) ? ok(undefined) : err({ kind: 'incomplete' });
+}
+
+/**
+ * Whether no key lies under the prefix, from a proof for the prefix as a key. Proven absent,
+ * its leaf is where a search for the prefix ends; that leaf is in N (above), and all of N's
+ * keys share their bits below N's crit (≥ 9·m). So when the leaf is not under the prefix it
+ * differs from it within the first 9·m bits, and so does every key of N; every other key
+ * left the search path at a crit < 9·m, where it differs from the prefix too.
+ */
+export function verifyPrefixEmpty(
+  root: Uint8Array,
+  prefix: string,
+  proof: StateProof,
+): Result<void, PrefixProofError> {
+  const v = verifyStateProof(root, prefix, proof);
+  if (!v.ok) return v;
+  if (v.value !== null) return err({ kind: 'prefix-present', key: prefix });
+  if (proof.kind !== 'absent' || proof.leaf === null) return ok(undefined);
+  const leaf = proof.leaf.key;
+  return startsWithBytes(utf8ToBytes(leaf), utf8ToBytes(prefix))
+    ? err({ kind: 'prefix-present', key: leaf })
+    : ok(undefined);
+}

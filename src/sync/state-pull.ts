@@ -4,7 +4,14 @@
 // appHash of header h is the state after block h − 1, which is what the validator proves.
 import { encodeCanonical, type Canonical } from '../protocol/encoding.js';
 import { MAX_STATE_ITEMS } from '../protocol/light-rpc.js';
-import { verifyStateProof } from '../protocol/state-tree.js';
+import {
+  verifyPrefixComplete,
+  verifyPrefixEmpty,
+  verifyStateProof,
+  type PrefixProofError,
+  type StateItemProof,
+  type StateProof,
+} from '../protocol/state-tree.js';
 import type { StateItem, Store } from '../store/index.js';
 import { err, ok, type Result } from '../shared/result.js';
 import type { LightClient, LightError } from './light-service.js';
@@ -58,7 +65,14 @@ export async function pullState(
       return err({ kind: 'wrong-height', asked: header.height, got: r.value.height });
     }
     if (!r.value.complete && req.prefix !== null) truncated.push(req.prefix);
+    const listed: StateItemProof[] = [];
+    let emptiness: StateProof | null = null;
     for (const [i, proof] of r.value.proofs.entries()) {
+      if (i >= req.keys.length && proof.kind === 'absent' && proof.key === req.prefix) {
+        // Not an item: the proof that nothing lies under the prefix, checked below.
+        emptiness = proof;
+        continue;
+      }
       const key = i < req.keys.length ? req.keys[i] : proofKey(proof);
       if (key === undefined) return err({ kind: 'bad-proof', key: '?', reason: 'no key' });
       if (i >= req.keys.length && (req.prefix === null || !key.startsWith(req.prefix))) {
@@ -71,6 +85,7 @@ export async function pullState(
         continue;
       }
       items.set(key, v.value);
+      if (i >= req.keys.length && proof.kind === 'present') listed.push(proof.item);
       toStore.push({
         chainId,
         key,
@@ -79,10 +94,42 @@ export async function pullState(
         proof: encodeCanonical(proof as unknown as Canonical),
       });
     }
+    // A listing the validator calls complete must be every key under the prefix: each item
+    // proves only its own membership, so one left out would otherwise go unnoticed.
+    if (req.prefix !== null && r.value.complete) {
+      const whole = await listingIsWhole(peer, header, req.prefix, listed, emptiness);
+      if (!whole.ok) {
+        return err({ kind: 'bad-proof', key: req.prefix, reason: `listing ${whole.error.kind}` });
+      }
+    }
   }
   const saved = store.synced.putStateItems(toStore);
   if (!saved.ok) return err({ kind: 'storage', message: saved.error.kind });
   return ok({ height: header.height, items, absent, truncated });
+}
+
+/**
+ * A non-empty listing is checked against its own items' proofs (verifyPrefixComplete); an
+ * empty one by the prefix's own absence proof (verifyPrefixEmpty), which the devnet sends
+ * with the empty listing; from a server that does not, it costs one more question.
+ */
+async function listingIsWhole(
+  peer: PeerRpc,
+  header: { readonly appHash: Uint8Array; readonly height: number },
+  prefix: string,
+  listed: readonly StateItemProof[],
+  emptiness: StateProof | null,
+): Promise<Result<void, PrefixProofError | { kind: 'unanswered' }>> {
+  const { appHash, height } = header;
+  if (listed.length > 0) return verifyPrefixComplete(appHash, prefix, listed);
+  if (emptiness !== null) return verifyPrefixEmpty(appHash, prefix, emptiness);
+  const r = await peer.state({ height, keys: [prefix], prefix: null });
+  if (!r.ok || r.value.status !== 'ok' || r.value.height !== height) {
+    return err({ kind: 'unanswered' });
+  }
+  const proof = r.value.proofs[0];
+  if (proof === undefined) return err({ kind: 'unanswered' });
+  return verifyPrefixEmpty(appHash, prefix, proof);
 }
 
 function proofKey(p: { kind: 'present'; item: { key: string } } | { kind: 'absent'; key: string }) {

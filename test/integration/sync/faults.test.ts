@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { answerHeaders } from '../../../src/devnet/rpc.js';
+import { answerHeaders, answerState } from '../../../src/devnet/rpc.js';
 import { conflictingLightBlock } from '../../../src/devnet/faults.js';
 import { createNetNode, type NetNode } from '../../../src/net/node.js';
 import { serve } from '../../../src/net/reqres.js';
-import { HEADERS_PROTOCOL } from '../../../src/protocol/light-rpc.js';
+import { HEADERS_PROTOCOL, STATE_PROTOCOL } from '../../../src/protocol/light-rpc.js';
 import { EVENTS } from '../../../src/shared/events.js';
 import { EvidenceSchema } from '../../../src/sync/light/index.js';
 import { decodeCanonical } from '../../../src/protocol/encoding.js';
@@ -57,6 +57,34 @@ async function byzantinePrimary(byzantine: number[]): Promise<NetNode> {
         b.header.height >= 2 ? conflictingLightBlock(b, signers, true) : b,
       ),
     };
+  });
+  return s;
+}
+
+/**
+ * A primary that serves the honest chain and honest state proofs, but edits its prefix
+ * listings: `omit` drops the last listed item (each remaining item still proves), `no-empty`
+ * leaves out the proof that an empty listing is empty (as a server without it would).
+ */
+async function listingPrimary(mode: 'omit' | 'no-empty'): Promise<NetNode> {
+  const s = must(
+    await createNetNode({ keyFile: join(keyDir, `lister-${extra.length}.key`) }).then((r) =>
+      r.ok ? r.value : undefined,
+    ),
+  );
+  extra.push(s);
+  const honest = must(w.t.net.nodes[1]);
+  const d = { validator: () => honest.validator, signer: honest.signer, faults: honest.faults };
+  await serve(s, HEADERS_PROTOCOL, (req) => answerHeaders(d, req));
+  await serve(s, STATE_PROTOCOL, (req) => {
+    const a = answerState(d, req);
+    if (a.status !== 'ok' || req.prefix === null) return a;
+    const listed = a.proofs.slice(req.keys.length);
+    const kept =
+      mode === 'omit'
+        ? listed.slice(0, -1)
+        : listed.filter((p) => p.kind === 'present' || p.key !== req.prefix);
+    return { ...a, proofs: [...a.proofs.slice(0, req.keys.length), ...kept] };
   });
   return s;
 }
@@ -167,6 +195,24 @@ describe('sync: faults', () => {
     expect(k.store.evidence.list(chainId)).toHaveLength(1);
     expect(states(k, ids)).toEqual(['queued']);
     record.mockRestore();
+  }, 60_000);
+
+  it('a state listing with an item left out is refused; an empty one is proven empty', async () => {
+    const prefixes = ['election/', 'candidate/', 'nothing-here/'];
+    const omit = await w.kiosk(withPrimary(await listingPrimary('omit')), 'lister-omit');
+    const r = await omit.sync.pullState({ keys: [], prefixes });
+    // Every item it did send proves its own membership; only the listing as a whole is false.
+    expect(r).toMatchObject({
+      ok: false,
+      error: { kind: 'bad-proof', key: 'election/', reason: 'listing incomplete' },
+    });
+    // Without the emptiness proof the kiosk asks for it; the listings are whole.
+    const quiet = await w.kiosk(withPrimary(await listingPrimary('no-empty')), 'lister-quiet');
+    const q = await quiet.sync.pullState({ keys: [], prefixes });
+    if (!q.ok) throw new Error(JSON.stringify(q.error));
+    expect([...q.value.items.keys()].some((k) => k.startsWith('election/'))).toBe(true);
+    expect([...q.value.items.keys()].some((k) => k.startsWith('nothing-here/'))).toBe(false);
+    expect(q.value.absent).toEqual([]);
   }, 60_000);
 
   it('< 1/3 byzantine signers: the forged chain is refused, an honest primary takes over', async () => {

@@ -15,6 +15,8 @@ import {
   keyBytes,
   MAX_STATE_PATH,
   StateProofSchema,
+  verifyPrefixComplete,
+  verifyPrefixEmpty,
   verifyStateProof,
   type StateEntry,
   type StateItemProof,
@@ -277,5 +279,69 @@ describe('state tree', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('prefix listings: completeness and emptiness', () => {
+  // What a server lists for a prefix: every leaf under it, each with its own proof.
+  const listing = (es: readonly StateEntry[], prefix: string): StateItemProof[] => {
+    const t = buildStateTree(es);
+    return es
+      .filter((e) => e.key.startsWith(prefix))
+      .map((e) => {
+        const p = t.prove(e.key);
+        if (p.kind !== 'present') throw new Error('listed key absent');
+        return p.item;
+      });
+  };
+
+  it('accepts every full listing and refuses one with a key left out', () => {
+    fc.assert(
+      fc.property(mapArb, keyArb, fc.nat(), (es, prefixSeed, pick) => {
+        // Prefixes that often hit: a prefix of a present key, else a random one.
+        const base = es[pick % Math.max(1, es.length)]?.key ?? prefixSeed;
+        const prefix = [...base].slice(0, 1 + (pick % [...base].length)).join('') || prefixSeed;
+        const t = buildStateTree(es);
+        const items = listing(es, prefix);
+        if (items.length === 0) {
+          expect(verifyPrefixEmpty(t.root, prefix, t.prove(prefix)).ok).toBe(true);
+          return;
+        }
+        expect(verifyPrefixComplete(t.root, prefix, items)).toEqual({ ok: true, value: undefined });
+        // Any one left out: refused, whichever item's path is used first.
+        for (let i = 0; i < items.length && items.length > 1; i++) {
+          const fewer = items.filter((_, j) => j !== i);
+          expect(verifyPrefixComplete(t.root, prefix, fewer).ok).toBe(false);
+        }
+        // A non-empty prefix is never proven empty.
+        expect(verifyPrefixEmpty(t.root, prefix, t.prove(prefix)).ok).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses a key outside the prefix, a key listed twice and an empty listing', () => {
+    const t = buildStateTree(entries);
+    const el = listing(entries, 'election/');
+    expect(el.map((i) => i.key).sort()).toEqual(['election/10', 'election/2']);
+    expect(verifyPrefixComplete(t.root, 'election/', el).ok).toBe(true);
+    const kiosk = listing(entries, 'kiosk/');
+    expect(verifyPrefixComplete(t.root, 'election/', [...el, ...kiosk])).toEqual({
+      ok: false,
+      error: { kind: 'outside-prefix', key: 'kiosk/7' },
+    });
+    expect(verifyPrefixComplete(t.root, 'election/', [...el, ...el.slice(0, 1)])).toMatchObject({
+      ok: false,
+      error: { kind: 'duplicate-key' },
+    });
+    expect(verifyPrefixComplete(t.root, 'election/', [])).toMatchObject({ ok: false });
+    expect(verifyPrefixEmpty(t.root, 'candidate/', t.prove('candidate/')).ok).toBe(true);
+    expect(verifyPrefixEmpty(EMPTY_ROOT, 'x', buildStateTree([]).prove('x')).ok).toBe(true);
+    // A present key equal to the prefix, or a leaf under it, is not emptiness.
+    expect(verifyPrefixEmpty(t.root, 'kiosk/7', t.prove('kiosk/7')).ok).toBe(false);
+    expect(verifyPrefixEmpty(t.root, 'kiosk/', t.prove('kiosk/'))).toMatchObject({
+      ok: false,
+      error: { kind: 'prefix-present', key: 'kiosk/7' },
+    });
   });
 });
