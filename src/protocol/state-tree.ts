@@ -207,13 +207,19 @@ function checkPath(root: Uint8Array, item: StateItemProof): Result<void, StatePr
       return err({ kind: 'path-not-increasing', at: i });
     }
   }
-  const bits = utf8ToBytes(item.key);
-  let h = leafHash(encodeStateLeaf(item.key, item.value));
-  for (let i = path.length - 1; i >= 0; i--) {
-    const { crit, sibling } = path[i] as StatePathStep;
+  const h = hashUp(leafHash(encodeStateLeaf(item.key, item.value)), item.key, path);
+  return equalBytes(h, root) ? ok(undefined) : err({ kind: 'root-mismatch' });
+}
+
+/** Hashes a node up the steps above it (root first), each side from `key`'s own bits. */
+function hashUp(node: Uint8Array, key: string, steps: readonly StatePathStep[]): Uint8Array {
+  const bits = utf8ToBytes(key);
+  let h = node;
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const { crit, sibling } = steps[i] as StatePathStep;
     h = keyBit(bits, crit) === 1 ? innerHash(crit, sibling, h) : innerHash(crit, h, sibling);
   }
-  return equalBytes(h, root) ? ok(undefined) : err({ kind: 'root-mismatch' });
+  return h;
 }
 
 /**
@@ -293,12 +299,8 @@ export function verifyPrefixComplete(
   if (!checked.ok) return checked;
   const end = 9 * p.length;
   const above = first.path.filter((s) => s.crit < end);
-  const bits = utf8ToBytes(first.key);
-  let h = buildStateTree(items.map((it) => ({ key: it.key, value: it.value }))).root;
-  for (let i = above.length - 1; i >= 0; i--) {
-    const { crit, sibling } = above[i] as StatePathStep;
-    h = keyBit(bits, crit) === 1 ? innerHash(crit, sibling, h) : innerHash(crit, h, sibling);
-  }
+  const subtree = buildStateTree(items.map((it) => ({ key: it.key, value: it.value }))).root;
+  const h = hashUp(subtree, first.key, above);
   return equalBytes(h, root) ? ok(undefined) : err({ kind: 'incomplete' });
 }
 

@@ -66,9 +66,10 @@ function sortByKey<V>(entries: [string, V][]): [string, V][] {
  * The value is kept as its canonical encoding, a latin1 string (one char per byte), and
  * decoded when read: most leaves are ballot and nullifier records that are written once and
  * only ever hashed, and as objects each held typed arrays (with their buffers) and strings
- * the collector had to trace and copy, a third of a validator's heap at 30 000 ballots
- * (docs/devnet.md, "State cost"). A read keeps the decoded value for the next one (the hot
- * records: elections, kiosks), which is safe because nobody mutates a state value.
+ * the collector had to trace and copy: ~60 of 304 MiB sampled live in the sync bench's four
+ * validators at 30 000 ballots (docs/sync.md, "Linear at 100 000"). A read keeps the decoded
+ * value for the next one (the hot records: elections, kiosks), which is safe because nobody
+ * mutates a state value.
  */
 class Leaf {
   h: string | undefined = undefined;

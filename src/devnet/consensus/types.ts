@@ -3,8 +3,14 @@
 // wire type of the kiosk.
 import { z } from 'zod';
 import { bytesSchema, Hash32Schema } from '../../protocol/bytes.js';
-import { PUBLIC_KEY_SIZE, SIGNATURE_SIZE } from '../../protocol/ed25519.js';
-import { CommitSchema, HeaderSchema, HeightSchema } from '../../protocol/header.js';
+import { PUBLIC_KEY_SIZE, SIGNATURE_SIZE, type Ed25519Signer } from '../../protocol/ed25519.js';
+import {
+  CommitSchema,
+  consensusSignBytes,
+  HeaderSchema,
+  headerHash,
+  HeightSchema,
+} from '../../protocol/header.js';
 import { ValidatorSetSchema } from '../../protocol/validators.js';
 
 /** Most transactions in one block (bounds proposal size and execution time). */
@@ -63,6 +69,28 @@ export const ProposalSchema = z.strictObject({
   signature: bytesSchema(SIGNATURE_SIZE),
 });
 export type Proposal = z.infer<typeof ProposalSchema>;
+
+/** A proposal for (header, txs) in `round`, signed by `signer` (the round's proposer). */
+export function signProposal(
+  signer: Ed25519Signer,
+  p: Pick<Proposal, 'round' | 'validRound' | 'header' | 'txs' | 'pol'>,
+): Proposal {
+  const { header } = p;
+  return {
+    kind: 'proposal',
+    ...p,
+    pubKey: signer.publicKey,
+    signature: signer.sign(
+      consensusSignBytes(header.chainId, {
+        type: 'proposal',
+        height: header.height,
+        round: p.round,
+        blockId: headerHash(header),
+        validRound: p.validRound,
+      }),
+    ),
+  };
+}
 
 /** A transaction relayed to the other validators' mempools. */
 export const TxGossipSchema = z.strictObject({ kind: z.literal('tx'), tx: TxBytesSchema });

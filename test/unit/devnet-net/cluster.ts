@@ -8,18 +8,13 @@ import { join } from 'node:path';
 import { ballotVerifiers } from '../../../src/devnet/app/index.js';
 import { InProcessHub } from '../../../src/devnet/consensus/hub.js';
 import { ChainStore } from '../../../src/devnet/consensus/store.js';
-import type { Genesis, Proposal } from '../../../src/devnet/consensus/types.js';
+import { signProposal, type Genesis, type Proposal } from '../../../src/devnet/consensus/types.js';
 import { Validator } from '../../../src/devnet/consensus/validator.js';
 import { devnetGenesis } from '../../../src/devnet/genesis.js';
 import { validatorSigner } from '../../../src/devnet/keys.js';
 import type { Ed25519Signer } from '../../../src/protocol/ed25519.js';
 import { toHex } from '../../../src/protocol/hash.js';
-import {
-  consensusSignBytes,
-  GENESIS_LAST_BLOCK_ID,
-  headerHash,
-  type Header,
-} from '../../../src/protocol/header.js';
+import { GENESIS_LAST_BLOCK_ID, headerHash, type Header } from '../../../src/protocol/header.js';
 import { merkleRoot } from '../../../src/protocol/merkle.js';
 import { validatorSetHash } from '../../../src/protocol/validators.js';
 import { ManualClock } from '../../../src/shared/clock.js';
@@ -165,26 +160,13 @@ export function cluster(
         nextValidatorsHash: validatorSetHash(v.validatorSetAt(height + 1)),
         appHash: must(v.stateAt(height)).appHash(),
       };
-      const signer = must(members[index]).signer;
-      const blockId = headerHash(header);
-      return {
-        kind: 'proposal',
+      return signProposal(must(members[index]).signer, {
         round,
         validRound: -1,
         header,
         txs,
         pol: [],
-        pubKey: signer.publicKey,
-        signature: signer.sign(
-          consensusSignBytes(genesis.chainId, {
-            type: 'proposal',
-            height,
-            round,
-            blockId,
-            validRound: -1,
-          }),
-        ),
-      };
+      });
     },
     assertAgreement() {
       for (const [h, ids] of committed) {

@@ -15,7 +15,8 @@ import { authoritySigner, validatorSigner } from '../../../src/devnet/keys.js';
 import { answerSubmit } from '../../../src/devnet/rpc.js';
 import { demoWorld, type DemoWorld } from '../../../src/devnet/world.js';
 import { TAG, taggedHash, toHex } from '../../../src/protocol/hash.js';
-import { consensusSignBytes, headerHash } from '../../../src/protocol/header.js';
+import { headerHash } from '../../../src/protocol/header.js';
+import { signProposal } from '../../../src/devnet/consensus/types.js';
 import { merkleRoot } from '../../../src/protocol/merkle.js';
 import { validatorSetHash } from '../../../src/protocol/validators.js';
 import { ManualClock } from '../../../src/shared/clock.js';
@@ -181,24 +182,7 @@ describe('devnet mempool', () => {
     };
     const signer = validatorSigner(SEED, 0);
     const before = s.verified();
-    s.v.receive({
-      kind: 'proposal',
-      round: 0,
-      validRound: -1,
-      header,
-      txs,
-      pol: [],
-      pubKey: signer.publicKey,
-      signature: signer.sign(
-        consensusSignBytes(s.v.chainId, {
-          type: 'proposal',
-          height: h,
-          round: 0,
-          blockId: headerHash(header),
-          validRound: -1,
-        }),
-      ),
-    });
+    s.v.receive(signProposal(signer, { round: 0, validRound: -1, header, txs, pol: [] }));
     expect(s.v.committedHeight).toBe(h);
     expect(s.v.ballotStatus(idOf(must(theirs)))?.kind).toBe('included');
     // Ours lost its nullifier: evicted (its re-check refused it); the unrelated one stays,
