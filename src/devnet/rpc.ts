@@ -10,7 +10,7 @@ import {
   HEADERS_PROTOCOL,
   MAX_HEADERS_PER_REQUEST,
   MAX_PROOF_BATCH_BYTES,
-  MAX_STATE_ITEMS,
+  MAX_LISTING_ITEMS,
   PROOF_BATCH_PROTOCOL,
   PROOF_PROTOCOL,
   signBatchReceipt,
@@ -162,24 +162,29 @@ export function answerState(d: LightServerDeps, req: StateRequest): StateRespons
   const proofs: StateProof[] = req.keys.map((k) => state.prove(k));
   let complete = true;
   if (req.prefix !== null) {
-    const items = state.list(req.prefix);
-    const room = MAX_STATE_ITEMS - proofs.length;
+    const after = req.after ?? null;
+    const room = MAX_LISTING_ITEMS;
+    // One key past the page says whether the page reaches the prefix's end.
+    const items = state.keysAfter(req.prefix, after, room + 1);
     complete = items.length <= room;
     let bytes = proofs.reduce((n, p) => n + proofBytes(p), 0);
-    for (const [k] of items.slice(0, Math.max(0, room))) {
-      // A listing stops early rather than outgrow the response limit; the kiosk sees
-      // `complete: false`, as for the item cap.
+    for (const [i, k] of items.slice(0, room).entries()) {
+      // A page stops early rather than outgrow the response limit; the kiosk sees
+      // `complete: false` and asks for the next page, as for the item cap.
       if (bytes >= STATE_LISTING_BUDGET) {
         complete = false;
         break;
       }
-      const p = state.prove(k);
+      let p = state.prove(k);
+      if (req.bare === true && p.kind === 'present' && (after !== null || i > 0)) {
+        p = { kind: 'present', item: { ...p.item, path: [] } };
+      }
       bytes += proofBytes(p);
       proofs.push(p);
     }
     // Nothing under the prefix: the prefix's own absence proof shows it (its leaf is not
     // under the prefix; verifyPrefixEmpty), so the kiosk need not ask again.
-    if (items.length === 0 && room > 0) proofs.push(state.prove(req.prefix));
+    if (after === null && items.length === 0) proofs.push(state.prove(req.prefix));
   }
   return { status: 'ok', height, proofs, complete };
 }

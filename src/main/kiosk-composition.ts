@@ -36,7 +36,7 @@ export const P2P_KEY_FILE = 'p2p.key';
 /** The store's kiosk id before a bundle names one: only exports carry it, and a blank kiosk
  * has nothing to export (decommissioning exports only when provisioned). */
 export const UNPROVISIONED_KIOSK_ID = 'unprovisioned';
-/** How often the verified chain view is refreshed (elections, roll, spent nullifiers). */
+/** How often the verified chain view is refreshed (elections, roll, people, juries). */
 export const VIEW_REFRESH_MS = 5_000;
 
 /** How the kiosk key is sealed and whose bundles it trusts; `unavailable` when the host

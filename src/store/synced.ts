@@ -64,8 +64,16 @@ export interface SyncedChainData {
   putHeader(h: VerifiedHeader): Result<void, SyncedWriteError>;
   latestHeader(chainId: string): VerifiedHeader | undefined;
   header(chainId: string, height: number): VerifiedHeader | undefined;
-  /** Stores (or replaces with a newer proof) a verified state item. */
-  putStateItems(items: readonly StateItem[]): Result<void, SyncedWriteError>;
+  /**
+   * Stores (or replaces with a newer proof) verified state items, and deletes `removed`
+   * (keys a whole listing proved gone), in one transaction.
+   */
+  putStateItems(
+    items: readonly StateItem[],
+    removed?: readonly { readonly chainId: string; readonly key: string }[],
+  ): Result<void, SyncedWriteError>;
+  /** The stored values of the keys under a prefix (what a re-pulled listing compares to). */
+  stateValuesUnder(chainId: string, prefix: string): Map<string, Uint8Array>;
   stateItem(chainId: string, key: string): StateItem | undefined;
 }
 
@@ -113,14 +121,23 @@ export function createSyncedChainData(db: Db): SyncedChainData {
     hasHeader: db.prepare<[string, number], { n: number }>(
       'SELECT 1 AS n FROM headers WHERE chain_id = ? AND height = ?',
     ),
+    // An item whose value did not change keeps the (older) height and proof it has: still a
+    // valid proof, and a re-pulled listing of a large roll then writes only what changed.
     putItem: db.prepare(
       `INSERT INTO state_items (chain_id, key, height, value, proof) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (chain_id, key) DO UPDATE SET height = excluded.height, value = excluded.value,
-         proof = excluded.proof WHERE excluded.height >= state_items.height`,
+         proof = excluded.proof
+       WHERE excluded.height >= state_items.height AND excluded.value != state_items.value`,
     ),
     item: db.prepare<[string, string], { height: number; value: Buffer; proof: Buffer }>(
       'SELECT height, value, proof FROM state_items WHERE chain_id = ? AND key = ?',
     ),
+    // Keys compare as UTF-8 bytes (BINARY); every key under the prefix sorts below the prefix
+    // followed by U+10FFFF, the largest code point (a noncharacter no key of ours holds).
+    under: db.prepare<[string, string, string], { key: string; value: Buffer }>(
+      'SELECT key, value FROM state_items WHERE chain_id = ? AND key >= ? AND key < ?',
+    ),
+    deleteItem: db.prepare('DELETE FROM state_items WHERE chain_id = ? AND key = ?'),
   };
 
   const putHeaderTx = db.transaction((h: VerifiedHeader): Result<void, SyncedWriteError> => {
@@ -144,12 +161,16 @@ export function createSyncedChainData(db: Db): SyncedChainData {
   });
 
   const putItemsTx = db.transaction(
-    (items: readonly StateItem[]): Result<void, SyncedWriteError> => {
+    (
+      items: readonly StateItem[],
+      removed: readonly { readonly chainId: string; readonly key: string }[],
+    ): Result<void, SyncedWriteError> => {
       for (const i of items) {
         if (q.hasHeader.get(i.chainId, i.height) === undefined)
           return rollback({ kind: 'missing-reference' });
         q.putItem.run(i.chainId, i.key, i.height, i.value, i.proof);
       }
+      for (const r of removed) q.deleteItem.run(r.chainId, r.key);
       return ok(undefined);
     },
   );
@@ -179,18 +200,25 @@ export function createSyncedChainData(db: Db): SyncedChainData {
       const r = q.headerAt.get(chainId, height);
       return r === undefined ? undefined : toHeader(r);
     },
-    putStateItems(items) {
+    putStateItems(items, removed = []) {
       const p = z.array(stateItemSchema).safeParse(items);
       if (!p.success) return err({ kind: 'invalid', fields: issuePaths(p.error) });
       const r = catchStorage(() => {
         try {
-          return putItemsTx.immediate(items);
+          return putItemsTx.immediate(items, removed);
         } catch (e) {
           if (e instanceof RolledBack) return err(e.error);
           throw e;
         }
       });
       return r.ok ? r.value : r;
+    },
+    stateValuesUnder(chainId, prefix) {
+      const out = new Map<string, Uint8Array>();
+      for (const r of q.under.iterate(chainId, prefix, `${prefix}\u{10FFFF}`)) {
+        if (r.key.startsWith(prefix)) out.set(r.key, new Uint8Array(r.value));
+      }
+      return out;
     },
     stateItem(chainId, key) {
       const r = q.item.get(chainId, key);

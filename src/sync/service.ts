@@ -255,7 +255,10 @@ export function createSyncService(o: SyncServiceOptions): SyncService {
       return r;
     },
     resolveEvidence: resolve,
-    pullState: (q) => pullState(light, light.primary, o.store, chainId, q),
+    pullState: (q) =>
+      pullState(light, light.primary, o.store, chainId, q, (ms) => {
+        return new Promise((resolve) => o.clock.setTimeout(resolve, ms));
+      }),
     start() {
       if (running) return;
       running = true;

@@ -1,26 +1,56 @@
 // Pulling application state (elections, ballot styles, candidates, ratings, the voter roll,
-// jury draws, staff, the kiosk's registration): every item is checked with verifyStateProof
-// against appHash of a header the light client verified, then stored with its proof.
-// appHash of header h is the state after block h − 1, which is what the validator proves.
+// jury draws, staff, the kiosk's registration): every item is checked against appHash of a
+// header the light client verified, then stored with its proof. appHash of header h is the
+// state after block h − 1, which is what the validator proves.
+//
+// A prefix is listed page by page at one height and the pages together must be every key
+// under it (verifyPrefixComplete), so a unit's roll of any size is proven whole. Its items
+// come bare (one path for the whole listing), are proven only together, and are stored with
+// the listing's digest as their proof; a named key comes with its own proof. A caller
+// that holds a listing passes its digest in `known`; one proof for the prefix then shows
+// whether anything under it changed, and an unchanged listing is not fetched again.
 import { encodeCanonical, type Canonical } from '../protocol/encoding.js';
 import { MAX_STATE_ITEMS } from '../protocol/light-rpc.js';
+import { equalBytes } from '../protocol/bytes.js';
 import {
-  verifyPrefixComplete,
+  compareKeys,
+  verifyPrefixCompleteSorted,
+  verifyPrefixDigest,
   verifyPrefixEmpty,
   verifyStateProof,
   type PrefixProofError,
   type StateItemProof,
   type StateProof,
 } from '../protocol/state-tree.js';
+import type { Header } from '../protocol/header.js';
 import type { StateItem, Store } from '../store/index.js';
 import { err, ok, type Result } from '../shared/result.js';
+import type { TrustedState } from './light/index.js';
 import type { LightClient, LightError } from './light-service.js';
 import type { PeerRpc } from './rpc.js';
+
+/**
+ * Items a prefix listing may hold before the kiosk stops paging and reports it truncated: a
+ * bound on memory and time, far above a unit's roll (~150 bytes a bare roll entry).
+ */
+export const MAX_PREFIX_ITEMS = 1 << 19;
 
 /** The keys and key prefixes a kiosk needs (docs/devnet.md key layout). */
 export interface StateQuery {
   readonly keys: readonly string[];
   readonly prefixes: readonly string[];
+  /**
+   * Digests of listings the caller holds (PulledState.digests of an earlier pull): a prefix
+   * whose digest is the same now is not listed again and is reported in `unchanged`.
+   */
+  readonly known?: ReadonlyMap<string, Uint8Array>;
+  /**
+   * Ask at the height the light client already trusts instead of fetching newer headers
+   * first: one round trip, for lookups while a voter waits (the refresh loop keeps the
+   * trusted height recent). When the validator no longer keeps that state, the pull
+   * advances to the latest header after all.
+   */
+  readonly atTrusted?: boolean;
 }
 
 export interface PulledState {
@@ -29,8 +59,15 @@ export interface PulledState {
   readonly items: ReadonlyMap<string, Uint8Array>;
   /** Keys proven absent. */
   readonly absent: readonly string[];
-  /** Prefixes whose listing hit the server's cap (items beyond it were not sent). */
+  /**
+   * Prefixes with more than MAX_PREFIX_ITEMS items: not proven, so none of their items is
+   * in `items`.
+   */
   readonly truncated: readonly string[];
+  /** The digest of every prefix proven whole (or unchanged) at `height`. */
+  readonly digests: ReadonlyMap<string, Uint8Array>;
+  /** Prefixes of `known` whose digest did not change: their items are not in `items`. */
+  readonly unchanged: readonly string[];
 }
 
 export type StatePullError =
@@ -39,73 +76,230 @@ export type StatePullError =
   | { kind: 'bad-proof'; key: string; reason: string }
   | { kind: 'wrong-height'; asked: number; got: number };
 
+type PullError = StatePullError | { kind: 'height-gone' };
+
+/**
+ * A validator answers a peer's state requests at a capped rate (STATE_PROTOCOL.rateLimit:
+ * a burst, then 10 a second), and a large roll is more pages than the burst. A page refused
+ * as rate-limited is asked again after this long, at most RATE_RETRIES times.
+ */
+export const RATE_RETRY_MS = 150;
+export const RATE_RETRIES = 40;
+
+/** Waits on the injected clock between rate-limited retries; without it none are made. */
+export type Wait = (ms: number) => Promise<void>;
+
 export async function pullState(
   light: LightClient,
   peer: PeerRpc,
   store: Store,
   chainId: string,
   q: StateQuery,
+  wait?: Wait,
 ): Promise<Result<PulledState, StatePullError>> {
+  const paced = wait === undefined ? peer : pacedPeer(peer, wait);
+  if (q.atTrusted === true) {
+    const trusted = await trustedNow(light);
+    if (!trusted.ok) return trusted;
+    const r = await pullAt(paced, store, chainId, trusted.value.header, q);
+    if (r.ok || r.error.kind !== 'height-gone') return r as Result<PulledState, StatePullError>;
+  }
   const trusted = await light.advanceToLatest();
   if (!trusted.ok) return trusted;
-  const header = trusted.value.header;
+  const r = await pullAt(paced, store, chainId, trusted.value.header, q);
+  if (r.ok) return r;
+  return r.error.kind === 'height-gone'
+    ? err({ kind: 'peer', message: 'state unavailable' })
+    : err(r.error);
+}
+
+function pacedPeer(peer: PeerRpc, wait: Wait): PeerRpc {
+  return {
+    ...peer,
+    async state(req) {
+      for (let i = 0; ; i++) {
+        const r = await peer.state(req);
+        const limited = !r.ok && r.error.kind === 'remote' && r.error.code === 'rate-limited';
+        if (!limited || i >= RATE_RETRIES) return r;
+        await wait(RATE_RETRY_MS);
+      }
+    },
+  };
+}
+
+async function trustedNow(light: LightClient): Promise<Result<TrustedState, LightError>> {
+  // An alarm stops every use of state, as advanceToLatest does.
+  if (light.alarm !== null) return err({ kind: 'alarmed' });
+  return light.init();
+}
+
+async function pullAt(
+  peer: PeerRpc,
+  store: Store,
+  chainId: string,
+  header: Header,
+  q: StateQuery,
+): Promise<Result<PulledState, PullError>> {
+  const { height } = header;
   const items = new Map<string, Uint8Array>();
   const absent: string[] = [];
   const truncated: string[] = [];
+  const digests = new Map<string, Uint8Array>();
+  const unchanged: string[] = [];
   const toStore: StateItem[] = [];
-  const requests = [
-    ...chunk(q.keys, MAX_STATE_ITEMS).map((keys) => ({ keys, prefix: null as string | null })),
-    ...q.prefixes.map((prefix) => ({ keys: [] as string[], prefix })),
-  ];
-  for (const req of requests) {
-    const r = await peer.state({ height: header.height, keys: req.keys, prefix: req.prefix });
-    if (!r.ok) return err({ kind: 'peer', message: r.error.kind });
-    if (r.value.status !== 'ok') return err({ kind: 'peer', message: 'state unavailable' });
-    if (r.value.height !== header.height) {
-      return err({ kind: 'wrong-height', asked: header.height, got: r.value.height });
+  const removed: { chainId: string; key: string }[] = [];
+  const keep = (key: string, value: Uint8Array, proof: StateProof) => {
+    items.set(key, value);
+    toStore.push({
+      chainId,
+      key,
+      height,
+      value,
+      proof: encodeCanonical(proof as unknown as Canonical),
+    });
+  };
+  const ask = async (keys: readonly string[], prefix: string | null, after: string | null) => {
+    const req = {
+      height,
+      keys: [...keys],
+      prefix,
+      ...(prefix === null ? {} : { after, bare: true }),
+    };
+    const r = await peer.state(req);
+    if (!r.ok) return err({ kind: 'peer' as const, message: r.error.kind });
+    if (r.value.status !== 'ok') return err({ kind: 'height-gone' as const });
+    if (r.value.height !== height) {
+      return err({ kind: 'wrong-height' as const, asked: height, got: r.value.height });
     }
-    if (!r.value.complete && req.prefix !== null) truncated.push(req.prefix);
-    const listed: StateItemProof[] = [];
-    let emptiness: StateProof | null = null;
-    for (const [i, proof] of r.value.proofs.entries()) {
-      if (i >= req.keys.length && proof.kind === 'absent' && proof.key === req.prefix) {
-        // Not an item: the proof that nothing lies under the prefix, checked below.
-        emptiness = proof;
-        continue;
-      }
-      const key = i < req.keys.length ? req.keys[i] : proofKey(proof);
-      if (key === undefined) return err({ kind: 'bad-proof', key: '?', reason: 'no key' });
-      if (i >= req.keys.length && (req.prefix === null || !key.startsWith(req.prefix))) {
-        return err({ kind: 'bad-proof', key, reason: 'outside the prefix' });
-      }
+    if (r.value.proofs.length < keys.length) {
+      return err({ kind: 'bad-proof' as const, key: keys[0] ?? '?', reason: 'keys unanswered' });
+    }
+    return ok(r.value);
+  };
+
+  for (const keys of chunk(q.keys, MAX_STATE_ITEMS)) {
+    const r = await ask(keys, null, null);
+    if (!r.ok) return r;
+    for (const [i, key] of keys.entries()) {
+      const proof = r.value.proofs[i] as StateProof;
       const v = verifyStateProof(header.appHash, key, proof);
       if (!v.ok) return err({ kind: 'bad-proof', key, reason: v.error.kind });
-      if (v.value === null) {
-        absent.push(key);
-        continue;
-      }
-      items.set(key, v.value);
-      if (i >= req.keys.length && proof.kind === 'present') listed.push(proof.item);
-      toStore.push({
-        chainId,
-        key,
-        height: header.height,
-        value: v.value,
-        proof: encodeCanonical(proof as unknown as Canonical),
-      });
+      if (v.value === null) absent.push(key);
+      else keep(key, v.value, proof);
     }
-    // A listing the validator calls complete must be every key under the prefix: each item
-    // proves only its own membership, so one left out would otherwise go unnoticed.
-    if (req.prefix !== null && r.value.complete) {
-      const whole = await listingIsWhole(peer, header, req.prefix, listed, emptiness);
-      if (!whole.ok) {
-        return err({ kind: 'bad-proof', key: req.prefix, reason: `listing ${whole.error.kind}` });
+  }
+
+  // Held listings: one proof per prefix says whether anything under it changed.
+  const known = q.known ?? new Map<string, Uint8Array>();
+  const toList: string[] = [];
+  const held = q.prefixes.filter((p) => known.has(p));
+  for (const prefixes of chunk(held, MAX_STATE_ITEMS)) {
+    const r = await ask(prefixes, null, null);
+    if (!r.ok) return r;
+    for (const [i, prefix] of prefixes.entries()) {
+      const d = verifyPrefixDigest(header.appHash, prefix, r.value.proofs[i] as StateProof);
+      if (!d.ok) return err({ kind: 'bad-proof', key: prefix, reason: `digest ${d.error.kind}` });
+      if (equalBytes(d.value, known.get(prefix) as Uint8Array)) {
+        unchanged.push(prefix);
+        digests.set(prefix, d.value);
+      } else {
+        toList.push(prefix);
       }
     }
   }
-  const saved = store.synced.putStateItems(toStore);
+  toList.push(...q.prefixes.filter((p) => !known.has(p)));
+
+  for (const prefix of toList) {
+    const listing = await listPrefix(ask, prefix);
+    if (!listing.ok) return listing;
+    const { listed, emptiness, complete } = listing.value;
+    if (!complete) {
+      // Bare items are proven only together; past the kiosk's cap there is no whole.
+      truncated.push(prefix);
+      continue;
+    }
+    // Each item would prove only its own membership, and one left out would go unnoticed;
+    // the subtree rebuilt from all of them proves every one and the whole.
+    const whole = await listingIsWhole(ask, header.appHash, prefix, listed, emptiness);
+    if (!whole.ok) {
+      const e = whole.error;
+      if (e.kind === 'height-gone' || e.kind === 'peer' || e.kind === 'wrong-height') {
+        return err(e);
+      }
+      return err({ kind: 'bad-proof', key: prefix, reason: `listing ${e.kind}` });
+    }
+    digests.set(prefix, whole.value);
+    // A listed item's proof is the listing: the prefix and its digest at this height.
+    const proof = encodeCanonical({ kind: 'listed', prefix, digest: whole.value });
+    const stored = store.synced.stateValuesUnder(chainId, prefix);
+    for (const { key, value } of listed) {
+      items.set(key, value);
+      const before = stored.get(key);
+      stored.delete(key);
+      // An item stored with the same value keeps its earlier row.
+      if (before !== undefined && equalBytes(before, value)) continue;
+      toStore.push({ chainId, key, height, value, proof });
+    }
+    // What a whole listing no longer holds is gone from the chain's state.
+    for (const key of stored.keys()) removed.push({ chainId, key });
+  }
+
+  const saved = store.synced.putStateItems(toStore, removed);
   if (!saved.ok) return err({ kind: 'storage', message: saved.error.kind });
-  return ok({ height: header.height, items, absent, truncated });
+  return ok({ height, items, absent, truncated, digests, unchanged });
+}
+
+type Ask = (
+  keys: readonly string[],
+  prefix: string | null,
+  after: string | null,
+) => Promise<
+  Result<
+    { proofs: readonly StateProof[]; complete: boolean },
+    | { kind: 'peer'; message: string }
+    | { kind: 'height-gone' }
+    | { kind: 'wrong-height'; asked: number; got: number }
+    | { kind: 'bad-proof'; key: string; reason: string }
+  >
+>;
+
+interface Listing {
+  readonly listed: StateItemProof[];
+  readonly emptiness: StateProof | null;
+  /** False when the kiosk stopped at MAX_PREFIX_ITEMS. */
+  readonly complete: boolean;
+}
+
+/** Pages through a prefix at one height; the pages must come in strictly rising key order. */
+async function listPrefix(ask: Ask, prefix: string): Promise<Result<Listing, PullError>> {
+  const listed: StateItemProof[] = [];
+  let emptiness: StateProof | null = null;
+  let after: string | null = null;
+  for (;;) {
+    const r = await ask([], prefix, after);
+    if (!r.ok) return r;
+    let last: string | null = after;
+    for (const proof of r.value.proofs) {
+      if (proof.kind === 'absent') {
+        // Not an item: the proof that nothing lies under the prefix, checked with the rest.
+        if (proof.key === prefix && after === null) emptiness = proof;
+        else return err({ kind: 'bad-proof', key: proof.key, reason: 'not an item' });
+        continue;
+      }
+      const { key } = proof.item;
+      if (!key.startsWith(prefix))
+        return err({ kind: 'bad-proof', key, reason: 'outside the prefix' });
+      if (last !== null && compareKeys(key, last) <= 0) {
+        return err({ kind: 'bad-proof', key, reason: 'listing out of order' });
+      }
+      last = key;
+      listed.push(proof.item);
+    }
+    if (r.value.complete) return ok({ listed, emptiness, complete: true });
+    if (last === after) return err({ kind: 'peer', message: 'listing made no progress' });
+    if (listed.length >= MAX_PREFIX_ITEMS) return ok({ listed, emptiness, complete: false });
+    after = last;
+  }
 }
 
 /**
@@ -114,26 +308,21 @@ export async function pullState(
  * with the empty listing; from a server that does not, it costs one more question.
  */
 async function listingIsWhole(
-  peer: PeerRpc,
-  header: { readonly appHash: Uint8Array; readonly height: number },
+  ask: Ask,
+  appHash: Uint8Array,
   prefix: string,
   listed: readonly StateItemProof[],
   emptiness: StateProof | null,
-): Promise<Result<void, PrefixProofError | { kind: 'unanswered' }>> {
-  const { appHash, height } = header;
-  if (listed.length > 0) return verifyPrefixComplete(appHash, prefix, listed);
-  if (emptiness !== null) return verifyPrefixEmpty(appHash, prefix, emptiness);
-  const r = await peer.state({ height, keys: [prefix], prefix: null });
-  if (!r.ok || r.value.status !== 'ok' || r.value.height !== height) {
-    return err({ kind: 'unanswered' });
+): Promise<Result<Uint8Array, PrefixProofError | PullError>> {
+  // Pages came in rising key order (listPrefix); the check yields to the event loop as it
+  // hashes, so a large roll does not freeze the voter's screen.
+  if (listed.length > 0) {
+    return verifyPrefixCompleteSorted(appHash, prefix, listed, () => new Promise(setImmediate));
   }
-  const proof = r.value.proofs[0];
-  if (proof === undefined) return err({ kind: 'unanswered' });
-  return verifyPrefixEmpty(appHash, prefix, proof);
-}
-
-function proofKey(p: { kind: 'present'; item: { key: string } } | { kind: 'absent'; key: string }) {
-  return p.kind === 'present' ? p.item.key : p.key;
+  if (emptiness !== null) return verifyPrefixEmpty(appHash, prefix, emptiness);
+  const r = await ask([prefix], null, null);
+  if (!r.ok) return r;
+  return verifyPrefixEmpty(appHash, prefix, r.value.proofs[0] as StateProof);
 }
 
 function chunk<T>(xs: readonly T[], n: number): T[][] {

@@ -6,11 +6,10 @@
 // subtrees are shared with the previous state), and the validator's 256 retained states
 // share everything they have in common. See docs/devnet.md, "State cost".
 import { hash } from 'node:crypto';
-import { utf8ToBytes } from '@noble/hashes/utils.js';
-import { compareBytes } from '../../protocol/bytes.js';
 import { decodeCanonical, encodeCanonical, type Canonical } from '../../protocol/encoding.js';
 import { EMPTY_ROOT, HASH_SIZE } from '../../protocol/merkle.js';
 import {
+  compareKeys,
   critBit,
   encodeStateLeaf,
   keyBit,
@@ -32,23 +31,8 @@ export interface StateView {
   list(prefix: string): [string, Canonical][];
 }
 
-/**
- * Key order of the state tree: the keys' UTF-8 bytes. For code units below the surrogate
- * range, UTF-16 order equals code-point order equals UTF-8 byte order, so the common case
- * (every key this app writes is ASCII) compares without encoding; anything else falls back
- * to the bytes.
- */
-export function compareKeys(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const ca = a.charCodeAt(i);
-    const cb = b.charCodeAt(i);
-    if (ca === cb) continue;
-    if (ca < 0xd800 && cb < 0xd800) return ca - cb;
-    return compareBytes(utf8ToBytes(a), utf8ToBytes(b));
-  }
-  return a.length - b.length;
-}
+/** Key order of the state tree (UTF-8 bytes); kept here for the devnet's callers. */
+export { compareKeys };
 
 function sortByKey<V>(entries: [string, V][]): [string, V][] {
   return entries.sort((x, y) => compareKeys(x[0], y[0]));
@@ -248,6 +232,27 @@ export class AppState implements StateView {
     if (!first.key.startsWith(prefix)) return [];
     const out: [string, Canonical][] = [];
     for (const leaf of inOrder(n)) out.push([leaf.key, leaf.value]);
+    return out;
+  }
+
+  /**
+   * Up to `limit` keys under a prefix past `after` (key order), without decoding a value: a
+   * page of a listing. The walk still starts at the prefix's first key, which is cheap next
+   * to decoding every value under it for each page of a 100 000-entry roll.
+   */
+  keysAfter(prefix: string, after: string | null, limit: number): string[] {
+    if (this.trie === undefined) return [];
+    const bits = keyBytes(prefix);
+    const end = 9 * bits.length;
+    let n = this.trie;
+    while (n instanceof Inner && n.crit < end) n = child(n, keyBit(bits, n.crit));
+    const out: string[] = [];
+    for (const leaf of inOrder(n)) {
+      if (!leaf.key.startsWith(prefix)) return [];
+      if (after !== null && compareKeys(leaf.key, after) <= 0) continue;
+      if (out.length >= limit) break;
+      out.push(leaf.key);
+    }
     return out;
   }
 

@@ -88,8 +88,14 @@ export interface ChainView {
   onRoll(rollEntry: Uint8Array): boolean;
   /** Jury ballots: whether the roll entry was drawn for this election's jury. */
   isDrawnJuror(electionId: string, rollEntry: Uint8Array): boolean;
-  /** Whether the chain already holds a ballot under this nullifier (cast at another kiosk). */
-  nullifierSpent(electionId: string, nullifier: Uint8Array): boolean;
+  /**
+   * Of the elections asked, those where the chain already holds a ballot under the voter's
+   * nullifier (cast at another kiosk): looked up by key when a session begins, since a
+   * unit's nullifier sets are too large to hold. Null when the chain cannot say now.
+   */
+  spentNullifiers(
+    asks: readonly { readonly electionId: string; readonly nullifier: Uint8Array }[],
+  ): Promise<ReadonlySet<string> | null>;
   /** Who the election is about; null for an election the view does not know. */
   subject(electionId: string): ElectionSubject | null;
   /** A person's records; null when the chain holds none. */
@@ -125,7 +131,14 @@ export function staticChainView(data: StaticChainData): ChainView {
     elections: () => data.elections,
     onRoll: (e) => roll.has(toHex(e)),
     isDrawnJuror: (id, e) => jurors.get(id)?.has(toHex(e)) ?? false,
-    nullifierSpent: (id, n) => spent.get(id)?.has(toHex(n)) ?? false,
+    spentNullifiers: (asks) =>
+      Promise.resolve(
+        new Set(
+          asks
+            .filter((a) => spent.get(a.electionId)?.has(toHex(a.nullifier)) ?? false)
+            .map((a) => a.electionId),
+        ),
+      ),
     subject: (id) => data.subjects?.[id] ?? (known.has(id) ? { kind: 'none' } : null),
     person: (id) => people.get(id) ?? null,
     ballot: (electionId, ballotId) => {

@@ -14,7 +14,7 @@ import {
 } from '../../ballot/index.js';
 import type { PrintError, PrintJob, ReceiptPrinter } from '../../hardware/types.js';
 import { encodeCanonical } from '../../protocol/encoding.js';
-import type { Clock } from '../../shared/clock.js';
+import type { Clock, TimerHandle } from '../../shared/clock.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import type { EnqueueError, Store } from '../../store/index.js';
 import { createCastIndex, type CastIndex } from './cast-index.js';
@@ -76,7 +76,15 @@ interface Session {
   state: Inner;
   /** Printing is async; a session ended meanwhile must not be touched by the late answer. */
   alive: boolean;
+  /** Elections the chain held this voter's nullifier in when the session began. */
+  spentOnChain: ReadonlySet<string>;
 }
+
+/**
+ * How long a session's start waits for the chain's word on the voter's nullifiers. Past it
+ * (or offline) the kiosk's own cast index decides; the chain still refuses a second ballot.
+ */
+export const SPENT_LOOKUP_MS = 800;
 
 function printProblem(e: PrintError): PrintProblem {
   switch (e.kind) {
@@ -145,7 +153,7 @@ export function createVotingService(deps: VotingDeps): VotingService {
       );
   const hasVoted = (s: Session, electionId: string): boolean => {
     const n = nullifierOf(deps.roll, s.voter, electionId);
-    return castIndex.has(electionId, n) || deps.chain.nullifierSpent(electionId, n);
+    return castIndex.has(electionId, n) || s.spentOnChain.has(electionId);
   };
   const listVotes = (s: Session): VoteItem[] =>
     visible(s.voter).map((e) => ({
@@ -204,6 +212,22 @@ export function createVotingService(deps: VotingDeps): VotingService {
     return { printed: true };
   }
 
+  /** The chain's word on this voter's nullifiers, or nothing once SPENT_LOOKUP_MS passed. */
+  async function spentOnChain(voter: Voter): Promise<ReadonlySet<string>> {
+    const asks = visible(voter).map((e) => {
+      const electionId = e.ctx.election.electionId;
+      return { electionId, nullifier: nullifierOf(deps.roll, voter, electionId) };
+    });
+    if (asks.length === 0) return new Set();
+    let timer: TimerHandle | undefined;
+    const late = new Promise<null>((resolve) => {
+      timer = deps.clock.setTimeout(() => resolve(null), SPENT_LOOKUP_MS);
+    });
+    const r = await Promise.race([deps.chain.spentNullifiers(asks).catch(() => null), late]);
+    if (timer !== undefined) deps.clock.clearTimeout(timer);
+    return r ?? new Set();
+  }
+
   const openElections = () =>
     deps.chain.elections().filter((e) => inWindow(e) && deps.canVote(e.ctx.election.electionId));
 
@@ -239,7 +263,18 @@ export function createVotingService(deps: VotingDeps): VotingService {
         voter.value.identityKey.fill(0);
         return err({ kind: 'superseded' });
       }
-      const s: Session = { voter: voter.value, language, state: { s: 'choosing' }, alive: true };
+      const spent = await spentOnChain(voter.value);
+      if (mine !== generation) {
+        voter.value.identityKey.fill(0);
+        return err({ kind: 'superseded' });
+      }
+      const s: Session = {
+        voter: voter.value,
+        language,
+        state: { s: 'choosing' },
+        alive: true,
+        spentOnChain: spent,
+      };
       const votes = listVotes(s);
       if (!votes.some((v) => v.status === 'open')) {
         voter.value.identityKey.fill(0);

@@ -3,6 +3,8 @@
 // against a verified header's appHash, decodes the canonical CBOR records with zod, and swaps
 // in a new immutable snapshot. A failed refresh keeps the previous snapshot (stale but still
 // verified) and says why. Heights in records become days through verified headers' times.
+// Listings are held between refreshes and fetched again only when their digest changed; a
+// voter's nullifiers are looked up by key when their session begins.
 import { z } from 'zod';
 import { loadElectionBytes, type ElectionContext } from '../../ballot/index.js';
 import { decodeCanonical } from '../../protocol/encoding.js';
@@ -119,7 +121,6 @@ interface Snapshot {
   readonly subjects: ReadonlyMap<string, ElectionSubject>;
   readonly roll: ReadonlySet<string>;
   readonly jurors: ReadonlyMap<string, ReadonlySet<string>>;
-  readonly spent: ReadonlyMap<string, ReadonlySet<string>>;
   readonly people: ReadonlyMap<string, PersonRecords>;
 }
 
@@ -129,7 +130,6 @@ const EMPTY: Snapshot = {
   subjects: new Map(),
   roll: new Set(),
   jurors: new Map(),
-  spent: new Map(),
   people: new Map(),
 };
 
@@ -150,6 +150,14 @@ export function createVerifiedChainView(o: VerifiedChainViewOptions): VerifiedCh
   /** Loading an election checks its guardian proofs: done once per definition. */
   const loaded = new Map<string, ElectionContext>();
   const dayAt = new Map<number, string>();
+  /**
+   * Listings proven whole at an earlier refresh, by prefix, with their digest: a prefix
+   * whose digest has not changed is not fetched again (a unit's roll runs to tens of
+   * thousands of entries and rarely changes).
+   */
+  const held = new Map<string, { digest: Uint8Array; items: [string, Uint8Array][] }>();
+  /** The roll set of the held roll listing, rebuilt only when that listing changed. */
+  let rollOf: { items: readonly unknown[]; set: ReadonlySet<string> } | null = null;
 
   async function day(height: number): Promise<string | null> {
     const known = dayAt.get(height);
@@ -163,21 +171,38 @@ export function createVerifiedChainView(o: VerifiedChainViewOptions): VerifiedCh
 
   async function refresh(): Promise<Result<RefreshOutcome, RefreshError>> {
     const unit = o.unit;
-    const first = await o.source.pullState({
-      keys: [],
-      prefixes: [
-        'election/',
-        `roll/${unit}/`,
-        'candidate/',
-        `official/${unit}/`,
-        'rating/',
-        `recall/${unit}/`,
-        'jury/',
-      ],
-    });
+    const rollPrefix = `roll/${unit}/`;
+    const prefixes = [
+      'election/',
+      rollPrefix,
+      'candidate/',
+      `official/${unit}/`,
+      'rating/',
+      `recall/${unit}/`,
+      'jury/',
+    ];
+    const known = new Map<string, Uint8Array>();
+    for (const p of prefixes) {
+      const h = held.get(p);
+      if (h !== undefined) known.set(p, h.digest);
+    }
+    const first = await o.source.pullState({ keys: [], prefixes, known });
     if (!first.ok) return err({ kind: 'pull', error: first.error });
-    const items = first.value.items;
-    const family = (prefix: string) => [...items].filter(([k]) => k.startsWith(prefix));
+    const unchanged = new Set(first.value.unchanged);
+    const listings = new Map<string, [string, Uint8Array][]>();
+    for (const p of prefixes) {
+      const h = held.get(p);
+      if (unchanged.has(p) && h !== undefined) {
+        listings.set(p, h.items);
+        continue;
+      }
+      const fresh = [...first.value.items].filter(([k]) => k.startsWith(p));
+      listings.set(p, fresh);
+      const digest = first.value.digests.get(p);
+      if (digest !== undefined) held.set(p, { digest, items: fresh });
+      else held.delete(p);
+    }
+    const family = (prefix: string) => listings.get(prefix) ?? [];
 
     const elections: SyncedElection[] = [];
     const subjects = new Map<string, ElectionSubject>();
@@ -213,14 +238,19 @@ export function createVerifiedChainView(o: VerifiedChainViewOptions): VerifiedCh
       if (p.kind === 'jury') juryOf.set(e.electionId, p.billId);
     }
 
-    const roll = new Set(family(`roll/${unit}/`).map(([k]) => lastPart(k)));
+    const rollItems = family(rollPrefix);
+    if (rollOf === null || rollOf.items !== rollItems) {
+      rollOf = { items: rollItems, set: new Set(rollItems.map(([k]) => lastPart(k))) };
+    }
+    const roll = rollOf.set;
 
     const jurors = new Map<string, Set<string>>();
     for (const [electionId, entries] of Object.entries(o.extraJurors ?? {})) {
       jurors.set(electionId, new Set(entries.map(toHex)));
     }
+    const juries = new Map(family('jury/'));
     for (const [electionId, billId] of juryOf) {
-      const bytes = items.get(`jury/${billId}`);
+      const bytes = juries.get(`jury/${billId}`);
       if (bytes === undefined) continue;
       const j = decode(JuryRecord, `jury/${billId}`, bytes);
       if (!j.ok) return j;
@@ -230,23 +260,7 @@ export function createVerifiedChainView(o: VerifiedChainViewOptions): VerifiedCh
       jurors.set(electionId, set);
     }
 
-    // Nullifiers of the elections on offer, at the then-latest verified height.
-    const spent = new Map<string, Set<string>>();
     const truncated = [...first.value.truncated];
-    if (elections.length > 0) {
-      const second = await o.source.pullState({
-        keys: [],
-        prefixes: elections.map((e) => `nullifier/${e.ctx.election.electionId}/`),
-      });
-      if (!second.ok) return err({ kind: 'pull', error: second.error });
-      truncated.push(...second.value.truncated);
-      for (const [key] of second.value.items) {
-        const [, electionId = '', hex = ''] = key.split('/');
-        const set = spent.get(electionId) ?? new Set<string>();
-        set.add(hex);
-        spent.set(electionId, set);
-      }
-    }
 
     const people = new Map<string, PersonRecords>();
     const touch = (personId: string): PersonRecords => {
@@ -352,7 +366,6 @@ export function createVerifiedChainView(o: VerifiedChainViewOptions): VerifiedCh
       subjects,
       roll,
       jurors,
-      spent,
       people,
     };
     return ok({
@@ -367,7 +380,16 @@ export function createVerifiedChainView(o: VerifiedChainViewOptions): VerifiedCh
     elections: () => snap.elections,
     onRoll: (entry) => snap.roll.has(toHex(entry)),
     isDrawnJuror: (id, entry) => snap.jurors.get(id)?.has(toHex(entry)) ?? false,
-    nullifierSpent: (id, n) => snap.spent.get(id)?.has(toHex(n)) ?? false,
+    async spentNullifiers(asks) {
+      if (asks.length === 0) return new Set<string>();
+      const keys = asks.map((a) => `nullifier/${a.electionId}/${toHex(a.nullifier)}`);
+      // At the height already trusted: one round trip while the voter waits.
+      const r = await o.source.pullState({ keys, prefixes: [], atTrusted: true });
+      if (!r.ok) return null;
+      return new Set(
+        asks.filter((_, i) => r.value.items.has(keys[i] ?? '')).map((a) => a.electionId),
+      );
+    },
     subject: (id) => snap.subjects.get(id) ?? null,
     person: (id) => snap.people.get(id) ?? null,
     async ballot(electionId, ballotId): Promise<ChainBallot | null> {

@@ -5,8 +5,17 @@ import { AppState, compareKeys, Overlay, type Tx } from '../../../src/devnet/app
 import { compareBytes } from '../../../src/protocol/bytes.js';
 import { encodeCanonical, type Canonical } from '../../../src/protocol/encoding.js';
 import { toHex } from '../../../src/protocol/hash.js';
-import { buildStateTree, verifyStateProof } from '../../../src/protocol/state-tree.js';
-import { STATE_PROTOCOL, StateResponseSchema } from '../../../src/protocol/light-rpc.js';
+import {
+  buildStateTree,
+  verifyPrefixComplete,
+  verifyStateProof,
+  type StateItemProof,
+} from '../../../src/protocol/state-tree.js';
+import {
+  MAX_LISTING_ITEMS,
+  STATE_PROTOCOL,
+  StateResponseSchema,
+} from '../../../src/protocol/light-rpc.js';
 import { noFaults } from '../../../src/devnet/faults.js';
 import { answerState, type LightServerDeps } from '../../../src/devnet/rpc.js';
 import {
@@ -181,6 +190,12 @@ describe('AppState', () => {
       );
       for (const k of ['nullifier/e/1', 'nullifier/e/zz', 'jury/e/0', 'nullifier/e/384']) {
         expect(s.get(k)).toEqual(model.get(k));
+      }
+      // Pages of keys past a cursor (listed or not) are the model's, in order.
+      const under = sorted.map(([k]) => k).filter((k) => k.startsWith('nullifier/e/'));
+      for (const after of [null, 'nullifier/e/', under[7] ?? null, 'nullifier/e/5', 'zz']) {
+        const rest = under.filter((k) => after === null || compareKeys(k, after) > 0);
+        expect(s.keysAfter('nullifier/e/', after, 13)).toEqual(rest.slice(0, 13));
       }
       const tree = buildStateTree(sorted.map(([key, v]) => ({ key, value: encodeCanonical(v) })));
       expect(toHex(s.appHash())).toBe(toHex(tree.root));
@@ -430,5 +445,33 @@ describe('/veche/state/1 answers from an AppState', () => {
     );
     const b = answerState(depsFor(small), { height: 1, keys: [], prefix: 'roll/u/' });
     expect(b.status === 'ok' && b.complete && b.proofs.length).toBe(200);
+  });
+
+  it('pages past MAX_LISTING_ITEMS with `after`, bare items carrying only the first path', () => {
+    const n = MAX_LISTING_ITEMS + 10;
+    const keys = Array.from({ length: n }, (_, i) => `roll/u/${String(i).padStart(5, '0')}`);
+    const state = AppState.empty().apply(new Map<string, Canonical>(keys.map((k) => [k, 1])));
+    const ask = (after: string | null) =>
+      answerState(depsFor(state), { height: 1, keys: [], prefix: 'roll/u/', after, bare: true });
+    const one = ask(null);
+    if (one.status !== 'ok') throw new Error('unavailable');
+    expect(one.complete).toBe(false);
+    expect(one.proofs).toHaveLength(MAX_LISTING_ITEMS);
+    const paths = one.proofs.map((p) => (p.kind === 'present' ? p.item.path.length : -1));
+    expect(paths[0]).toBeGreaterThan(0);
+    expect(paths.slice(1).every((l) => l === 0)).toBe(true);
+    const last = one.proofs.at(-1);
+    const two = ask(last?.kind === 'present' ? last.item.key : null);
+    if (two.status !== 'ok') throw new Error('unavailable');
+    expect(two.complete).toBe(true);
+    const listed = [...one.proofs, ...two.proofs].map((p) =>
+      p.kind === 'present' ? p.item : null,
+    );
+    expect(listed.map((i) => i?.key)).toEqual(keys);
+    expect(verifyPrefixComplete(state.appHash(), 'roll/u/', listed as StateItemProof[]).ok).toBe(
+      true,
+    );
+    // Past the last key: an empty, complete page (no emptiness proof: the prefix is not empty).
+    expect(ask(keys.at(-1) ?? null)).toMatchObject({ status: 'ok', proofs: [], complete: true });
   });
 });

@@ -16,6 +16,10 @@ import {
   MAX_STATE_PATH,
   StateProofSchema,
   verifyPrefixComplete,
+  verifyPrefixCompleteSorted,
+  ROOT_STEP,
+  compareKeys,
+  verifyPrefixDigest,
   verifyPrefixEmpty,
   verifyStateProof,
   type StateEntry,
@@ -54,6 +58,30 @@ const keyArb = fc
 const mapArb = fc.uniqueArray(fc.record({ key: keyArb, value: fc.uint8Array({ maxLength: 4 }) }), {
   selector: (e) => e.key,
   maxLength: 24,
+});
+
+describe('leaf encoding', () => {
+  it('is byte-for-byte the canonical CBOR of {key, value} (property)', () => {
+    const lengths = fc.constantFrom(0, 1, 23, 24, 255, 256, 65_535, 65_536, 70_000);
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' })),
+        fc.oneof(
+          fc.uint8Array({ maxLength: 40 }),
+          lengths.map((n) => new Uint8Array(n).fill(7)),
+        ),
+        (key, value) => {
+          expect(encodeStateLeaf(key, value)).toEqual(encodeCanonical({ key, value }));
+        },
+      ),
+      { numRuns: 500 },
+    );
+    // Key lengths across the head sizes too.
+    for (const n of [23, 24, 255, 256]) {
+      const key = 'k'.repeat(n);
+      expect(encodeStateLeaf(key, v('x'))).toEqual(encodeCanonical({ key, value: v('x') }));
+    }
+  });
 });
 
 describe('state tree bit view', () => {
@@ -305,9 +333,21 @@ describe('prefix listings: completeness and emptiness', () => {
         const items = listing(es, prefix);
         if (items.length === 0) {
           expect(verifyPrefixEmpty(t.root, prefix, t.prove(prefix)).ok).toBe(true);
+          expect(verifyPrefixDigest(t.root, prefix, t.prove(prefix))).toEqual({
+            ok: true,
+            value: EMPTY_ROOT,
+          });
           return;
         }
-        expect(verifyPrefixComplete(t.root, prefix, items)).toEqual({ ok: true, value: undefined });
+        // The digest of a whole listing is the subtree of the keys under the prefix, and a
+        // proof for the prefix as a key gives the same digest without the listing.
+        const under = es.filter((e) => e.key.startsWith(prefix));
+        const digest = buildStateTree(under).root;
+        expect(verifyPrefixComplete(t.root, prefix, items)).toEqual({ ok: true, value: digest });
+        expect(verifyPrefixDigest(t.root, prefix, t.prove(prefix))).toEqual({
+          ok: true,
+          value: digest,
+        });
         // Any one left out: refused, whichever item's path is used first.
         for (let i = 0; i < items.length && items.length > 1; i++) {
           const fewer = items.filter((_, j) => j !== i);
@@ -318,6 +358,67 @@ describe('prefix listings: completeness and emptiness', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('a digest changes exactly when something under the prefix changes', () => {
+    fc.assert(
+      fc.property(mapArb, keyArb, keyArb, fc.uint8Array({ maxLength: 8 }), (es, p, k, val) => {
+        // Half the time the written key is under the prefix.
+        const prefix = p.length % 2 === 0 ? [...k].slice(0, [...p].length).join('') : p;
+        const before = buildStateTree(es);
+        const after = buildStateTree([...es.filter((e) => e.key !== k), { key: k, value: val }]);
+        const d0 = verifyPrefixDigest(before.root, prefix, before.prove(prefix));
+        const d1 = verifyPrefixDigest(after.root, prefix, after.prove(prefix));
+        if (!d0.ok || !d1.ok) throw new Error('digest of an honest proof refused');
+        const old = es.find((e) => e.key === k)?.value;
+        const changed = k.startsWith(prefix) && (old === undefined || compareBytes(old, val) !== 0);
+        expect(compareBytes(d0.value, d1.value) !== 0).toBe(changed);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses a digest from a proof that does not check', () => {
+    const t = buildStateTree(entries);
+    const p = t.prove('election/');
+    if (p.kind !== 'absent' || p.leaf === null) throw new Error('expected an absence proof');
+    const forged: StateProof = { ...p, leaf: { ...p.leaf, value: v('forged') } };
+    expect(verifyPrefixDigest(t.root, 'election/', forged)).toMatchObject({
+      ok: false,
+      error: { kind: 'root-mismatch' },
+    });
+    expect(verifyPrefixDigest(t.root, 'kiosk/', p)).toMatchObject({
+      ok: false,
+      error: { kind: 'key-mismatch' },
+    });
+  });
+
+  it('the sorted, pausing check agrees with the plain one and pauses every ROOT_STEP items', async () => {
+    const es = Array.from({ length: 3 * ROOT_STEP + 5 }, (_, i) => ({
+      key: `roll/u/${String(i).padStart(6, '0')}`,
+      value: v(`r${i}`),
+    }));
+    const t = buildStateTree([...es, ...entries]);
+    const items = listing([...es, ...entries], 'roll/u/').sort((a, b) => compareKeys(a.key, b.key));
+    let pauses = 0;
+    const pause = () => {
+      pauses++;
+      return Promise.resolve();
+    };
+    const r = await verifyPrefixCompleteSorted(t.root, 'roll/u/', items, pause);
+    expect(r).toEqual({ ok: true, value: buildStateTree(es).root });
+    expect(pauses).toBe(3);
+    // Out of order, or one left out: refused.
+    const swapped = [items[1], items[0], ...items.slice(2)] as StateItemProof[];
+    expect(await verifyPrefixCompleteSorted(t.root, 'roll/u/', swapped, pause)).toMatchObject({
+      ok: false,
+      error: { kind: 'unsorted' },
+    });
+    const gap = items.filter((_, i) => i !== 5000);
+    expect(await verifyPrefixCompleteSorted(t.root, 'roll/u/', gap, pause)).toMatchObject({
+      ok: false,
+      error: { kind: 'incomplete' },
+    });
   });
 
   it('refuses a key outside the prefix, a key listed twice and an empty listing', () => {

@@ -73,6 +73,47 @@ describe('synced chain data', () => {
       height: 6,
       value: new Uint8Array([1]),
     });
+    // The same value proven again later keeps its first proof; a new value replaces it.
+    store.synced.putHeader(header(7));
+    expect(store.synced.putStateItems([item('a', 7, 1)]).ok).toBe(true);
+    expect(store.synced.stateItem('veche-devnet', 'a')).toMatchObject({
+      height: 6,
+      proof: new Uint8Array([1, 1]),
+    });
+    expect(store.synced.putStateItems([item('a', 7, 3)]).ok).toBe(true);
+    expect(store.synced.stateItem('veche-devnet', 'a')).toMatchObject({
+      height: 7,
+      value: new Uint8Array([3]),
+    });
+  });
+
+  it('reads the values under a prefix (byte order, nothing outside it) and deletes with a put', () => {
+    store.synced.putValidatorSet(vset, new Uint8Array(64));
+    store.synced.putHeader(header(4));
+    const at = (key: string, v: number) => ({
+      chainId: 'veche-devnet',
+      key,
+      height: 4,
+      value: new Uint8Array([v]),
+      proof: new Uint8Array([v]),
+    });
+    const keys = ['roll/u/a', 'roll/u/ж', 'roll/u/\u{1F600}', 'roll/u', 'roll/u0/x', 'roll/v/a'];
+    expect(store.synced.putStateItems(keys.map((k, i) => at(k, i))).ok).toBe(true);
+    expect([...store.synced.stateValuesUnder('veche-devnet', 'roll/u/').keys()].sort()).toEqual(
+      ['roll/u/a', 'roll/u/ж', 'roll/u/\u{1F600}'].sort(),
+    );
+    expect(store.synced.stateValuesUnder('other-chain', 'roll/u/').size).toBe(0);
+    const gone = [{ chainId: 'veche-devnet', key: 'roll/u/ж' }];
+    expect(store.synced.putStateItems([at('roll/u/b', 9)], gone).ok).toBe(true);
+    expect(
+      [...store.synced.stateValuesUnder('veche-devnet', 'roll/u/')].map(([k]) => k).sort(),
+    ).toEqual(['roll/u/a', 'roll/u/b', 'roll/u/\u{1F600}'].sort());
+    // All or nothing: a failed put deletes nothing.
+    const bad = { ...at('roll/u/c', 1), height: 99 };
+    expect(
+      store.synced.putStateItems([bad], [{ chainId: 'veche-devnet', key: 'roll/u/a' }]).ok,
+    ).toBe(false);
+    expect(store.synced.stateItem('veche-devnet', 'roll/u/a')).toBeDefined();
   });
 });
 

@@ -18,7 +18,11 @@ import { ManualClock, type Clock } from '../../../src/shared/clock.js';
 import { err, ok, type Result } from '../../../src/shared/result.js';
 import type { Logger } from '../../../src/shared/log.js';
 import { documentIdentity } from '../../../src/main/voting/eligibility.js';
-import { staticChainView, type StaticChainData } from '../../../src/main/voting/chain-view.js';
+import {
+  staticChainView,
+  type ChainView,
+  type StaticChainData,
+} from '../../../src/main/voting/chain-view.js';
 import { createVotingService, type VotingService } from '../../../src/main/voting/service.js';
 import { openTestStore, tempDir } from '../store/fixtures.js';
 
@@ -108,6 +112,8 @@ export function harness(
     spent?: Record<string, Uint8Array[]>;
     /** Who elections are about, people's records, ballots the chain holds. */
     chain?: Pick<StaticChainData, 'subjects' | 'people' | 'ballots'>;
+    /** How the chain answers a nullifier lookup (default: from `spent`). */
+    spentNullifiers?: ChainView['spentNullifiers'];
   } = {},
 ): Harness {
   const { world: w, nowS, rolls } = world();
@@ -128,13 +134,16 @@ export function harness(
   });
   const jury = w.elections.find((e) => e.kind === 'jury');
   if (!jury) throw new Error('demo world has no jury election');
-  const chain = staticChainView({
+  const known = staticChainView({
     elections: w.elections.map((e) => ({ ctx: e.ctx, styleId: 'main' })),
     rollEntries: [...w.rollEntries, ...rolls],
     jurors: { [jury.electionId]: [rolls[0] as Uint8Array] },
     ...(opts.spent ? { spent: opts.spent } : {}),
     ...opts.chain,
   });
+  const chain: ChainView = opts.spentNullifiers
+    ? { ...known, spentNullifiers: opts.spentNullifiers }
+    : known;
   const polls = new Map(w.elections.map((e) => [e.electionId, true]));
   const printer = new TestPrinter();
   const service = createVotingService({

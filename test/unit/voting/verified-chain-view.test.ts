@@ -12,6 +12,8 @@ import {
 } from '../../../src/main/voting/verified-chain-view.js';
 import { encodeCanonical, type Canonical } from '../../../src/protocol/encoding.js';
 import { err, ok } from '../../../src/shared/result.js';
+import { sha256 } from '../../../src/protocol/sha256.js';
+import { equalBytes } from '../../../src/protocol/bytes.js';
 import type { StateQuery } from '../../../src/sync/state-pull.js';
 
 const NOW_S = Math.floor(Date.UTC(2026, 10, 1, 8) / 1000);
@@ -154,6 +156,14 @@ function chainState(): Map<string, Canonical> {
   ]);
 }
 
+/** A prefix's digest as the fake chain gives it: any function of what lies under it. */
+function digestOf(state: Map<string, Canonical>, prefix: string): Uint8Array {
+  const under = [...state]
+    .filter(([k]) => k.startsWith(prefix))
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  return sha256(encodeCanonical(under.map(([k, v]) => [k, v])));
+}
+
 function fakeSource(state: Map<string, Canonical>) {
   const asked: StateQuery[] = [];
   let fail = false;
@@ -161,12 +171,19 @@ function fakeSource(state: Map<string, Canonical>) {
     pullState(q) {
       asked.push(q);
       if (fail) return Promise.resolve(err({ kind: 'peer' as const, message: 'down' }));
+      const digests = new Map(q.prefixes.map((p) => [p, digestOf(state, p)]));
+      const unchanged = q.prefixes.filter((p) => {
+        const k = q.known?.get(p);
+        return k !== undefined && equalBytes(k, digestOf(state, p));
+      });
       const items = new Map<string, Uint8Array>();
+      const absent: string[] = [];
       for (const [k, v] of state) {
-        if (q.keys.includes(k) || q.prefixes.some((p) => k.startsWith(p)))
-          items.set(k, encodeCanonical(v));
+        const listed = q.prefixes.some((p) => k.startsWith(p) && !unchanged.includes(p));
+        if (q.keys.includes(k) || listed) items.set(k, encodeCanonical(v));
       }
-      return Promise.resolve(ok({ height: 30, items, absent: [], truncated: [] }));
+      for (const k of q.keys) if (!state.has(k)) absent.push(k);
+      return Promise.resolve(ok({ height: 30, items, absent, truncated: [], digests, unchanged }));
     },
     headerTime: (h) => Promise.resolve(h <= 30 ? timeOf(h) : null),
   };
@@ -195,21 +212,29 @@ describe('verified chain view', () => {
       ['e-demo-jury', 'main'],
       ['e-demo-referendum', 'main'],
     ]);
-    // Only the unit's own families are asked for; nullifiers of the offered elections only.
+    // Only the unit's own families are asked for; nullifiers are not listed at all.
     expect(asked[0]?.prefixes).toContain('roll/polatsk/');
-    expect(asked[1]?.prefixes).toEqual([
-      'nullifier/e-demo-single-choice/',
-      'nullifier/e-demo-rating/',
-      'nullifier/e-demo-jury/',
-      'nullifier/e-demo-referendum/',
-    ]);
+    expect(asked).toHaveLength(1);
     expect(view.onRoll(entry(1))).toBe(true);
     expect(view.onRoll(entry(3))).toBe(false);
     expect(view.isDrawnJuror('e-demo-jury', entry(2))).toBe(true);
     expect(view.isDrawnJuror('e-demo-jury', entry(1))).toBe(false);
     expect(view.isDrawnJuror('e-demo-referendum', entry(1))).toBe(true);
-    expect(view.nullifierSpent('e-demo-referendum', entry(9))).toBe(true);
-    expect(view.nullifierSpent('e-demo-rating', entry(9))).toBe(false);
+    // A voter's nullifiers, by key at the trusted height.
+    expect(
+      await view.spentNullifiers([
+        { electionId: 'e-demo-referendum', nullifier: entry(9) },
+        { electionId: 'e-demo-rating', nullifier: entry(9) },
+      ]),
+    ).toEqual(new Set(['e-demo-referendum']));
+    expect(asked.at(-1)).toEqual({
+      keys: [
+        `nullifier/e-demo-referendum/${hex(entry(9))}`,
+        `nullifier/e-demo-rating/${hex(entry(9))}`,
+      ],
+      prefixes: [],
+      atTrusted: true,
+    });
     expect(view.subject('e-demo-single-choice')).toEqual({
       kind: 'office',
       office: 'mayor',
@@ -282,6 +307,34 @@ describe('verified chain view', () => {
       prefixes: [],
     });
     expect(await v.view.ballot('e-demo-referendum', entry(7))).toBeNull();
+  });
+
+  it('fetches a listing again only when its digest changed', async () => {
+    const state = chainState();
+    const { source, asked } = fakeSource(state);
+    const v = createVerifiedChainView({ source, unit: 'polatsk' });
+    expect((await v.refresh()).ok).toBe(true);
+    expect(asked[0]?.known?.size).toBe(0);
+    // Nothing changed: every listing is held, and the view is the same.
+    expect((await v.refresh()).ok).toBe(true);
+    expect([...(asked[1]?.known?.keys() ?? [])].sort()).toEqual(
+      [...(asked[0]?.prefixes ?? [])].sort(),
+    );
+    expect(v.view.onRoll(entry(2))).toBe(true);
+    expect(v.view.isDrawnJuror('e-demo-jury', entry(2))).toBe(true);
+    expect(v.view.elections()).toHaveLength(4);
+    // One roll entry more: the roll is fetched again, the rest still held.
+    state.set(`roll/polatsk/${hex(entry(3))}`, { addedAt: 31 });
+    expect((await v.refresh()).ok).toBe(true);
+    expect(v.view.onRoll(entry(3))).toBe(true);
+    expect(v.view.onRoll(entry(1))).toBe(true);
+    // The chain cannot answer now: a session is told so (null), not "not spent".
+    const { source: down, setFail } = fakeSource(state);
+    setFail(true);
+    const w = createVerifiedChainView({ source: down, unit: 'polatsk' });
+    expect(
+      await w.view.spentNullifiers([{ electionId: 'e-demo-referendum', nullifier: entry(9) }]),
+    ).toBeNull();
   });
 
   it('a failed pull or a malformed record keeps the previous snapshot', async () => {

@@ -12,6 +12,7 @@ import { decodeCanonical } from '../../../src/protocol/encoding.js';
 import { deriveIdentityKey } from '../../../src/ballot/index.js';
 import { deriveIdentityKeyAsync, documentIdentity } from '../../../src/main/voting/eligibility.js';
 import { receiptTime } from '../../../src/main/voting/receipt.js';
+import { SPENT_LOOKUP_MS } from '../../../src/main/voting/service.js';
 import { BallotFactory } from '../store/fixtures.js';
 import {
   CITIZEN,
@@ -100,6 +101,33 @@ describe('eligibility', () => {
     // Another voter's nullifier differs: not affected.
     const j = await h.service.begin(JUROR, 'en');
     expect(j.ok && j.value.votes.every((v) => v.status === 'open')).toBe(true);
+  });
+
+  it('a chain that cannot answer the nullifier lookup in time: the session starts anyway', async () => {
+    h.cleanup();
+    let asked = 0;
+    h = harness({
+      spentNullifiers: () => {
+        asked++;
+        return new Promise(() => undefined);
+      },
+    });
+    const pending = h.service.begin(CITIZEN, 'en');
+    let done = false;
+    void pending.then(() => (done = true));
+    // scrypt runs on the thread pool; then the lookup waits on the (manual) clock.
+    for (let i = 0; i < 500 && !done; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      if (asked > 0) h.clock.advance(SPENT_LOOKUP_MS);
+    }
+    const r = await pending;
+    expect(asked).toBe(1);
+    expect(r.ok && r.value.votes.every((v) => v.status === 'open')).toBe(true);
+    // A chain that says it cannot answer now: the same.
+    h.cleanup();
+    h = harness({ spentNullifiers: () => Promise.resolve(null) });
+    const n = await h.service.begin(CITIZEN, 'en');
+    expect(n.ok && n.value.votes.every((v) => v.status === 'open')).toBe(true);
   });
 
   it('nothing to vote on once every window has closed: refused, no session kept', async () => {
