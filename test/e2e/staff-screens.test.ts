@@ -299,7 +299,9 @@ describe('staff screens', () => {
     }
     await shot('export-no-drive-ru');
     expect(await seriousAxe('export error')).toEqual([]);
+    // The line on screen follows a language switch, without the action being repeated.
     await k.value('session.setLanguage', { language: 'en' });
+    await expect.poll(() => status().textContent()).toContain('Insert the VECHE-EXPORT USB drive');
     mkdirSync(k.exportDir);
     await page.getByRole('button', { name: 'Export to USB drive' }).click();
     await expect.poll(() => status().textContent()).toContain('Signed export written');

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { TouchTarget } from '../ui/TouchTarget.js';
 import { call } from '../lib/rpc.js';
-import { errorLine, NO_STATUS, plain, type StatusLine } from './error-text.js';
+import { errorLine, NO_STATUS, said, type StatusLine } from './error-text.js';
 import type { StaffT } from './i18n/index.js';
 import { StaffStatus } from './StaffStatus.js';
 
@@ -14,7 +14,7 @@ export function DecommissionPanel({ t, onDone }: { t: StaffT; onDone: () => void
   const run = async () => {
     setConfirming(false);
     const r = await call('provisioning.decommission', {});
-    setMessage(r.ok ? plain(t('decommission.done')) : errorLine(t, r.error));
+    setMessage(r.ok ? said((t) => t('decommission.done')) : errorLine(r.error));
     if (r.ok) onDone();
   };
 

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import type { RpcResponse } from '../../main/rpc/schema.js';
 import { TouchTarget } from '../ui/TouchTarget.js';
 import { call } from '../lib/rpc.js';
-import { errorLine, NO_STATUS, plain, type StatusLine } from './error-text.js';
+import { errorLine, NO_STATUS, said, type StatusLine } from './error-text.js';
 import type { StaffT } from './i18n/index.js';
 import { StaffStatus } from './StaffStatus.js';
 
@@ -26,7 +26,7 @@ export function DiagnosticsPanel({ t }: { t: StaffT }) {
       void call('diagnostics.get', {}).then((r) => {
         if (!alive) return;
         if (r.ok) setD(r.value);
-        else setMessage(errorLine(t, r.error));
+        else setMessage(errorLine(r.error));
       });
     load();
     // Live enough to watch a card-reader test or sync catch up without pressing anything.
@@ -39,7 +39,7 @@ export function DiagnosticsPanel({ t }: { t: StaffT }) {
 
   const printTest = async () => {
     const r = await call('diagnostics.printTest', {});
-    setMessage(r.ok ? plain(t('diag.printed')) : errorLine(t, r.error));
+    setMessage(r.ok ? said((t) => t('diag.printed')) : errorLine(r.error));
   };
 
   return (

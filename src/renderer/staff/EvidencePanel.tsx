@@ -7,7 +7,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { RpcResponse } from '../../main/rpc/schema.js';
 import { TouchTarget } from '../ui/TouchTarget.js';
 import { call } from '../lib/rpc.js';
-import { errorLine, NO_STATUS, plain, type StatusLine } from './error-text.js';
+import { errorLine, NO_STATUS, said, type StatusLine } from './error-text.js';
 import type { StaffT } from './i18n/index.js';
 import { StaffStatus } from './StaffStatus.js';
 
@@ -24,8 +24,8 @@ export function EvidencePanel({ t, canAct }: { t: StaffT; canAct: boolean }) {
   const load = useCallback(async () => {
     const r = await call('sync.evidence.list', {});
     if (r.ok) setItems(r.value);
-    else setMessage(errorLine(t, r.error));
-  }, [t]);
+    else setMessage(errorLine(r.error));
+  }, []);
 
   useEffect(() => {
     let alive = true;
@@ -43,7 +43,7 @@ export function EvidencePanel({ t, canAct }: { t: StaffT; canAct: boolean }) {
   const exportIt = async (id: number) => {
     const r = await call('sync.evidence.export', { id });
     setMessage(
-      r.ok ? plain(t('evidence.exportDone', { file: r.value.file })) : errorLine(t, r.error),
+      r.ok ? said((t) => t('evidence.exportDone', { file: r.value.file })) : errorLine(r.error),
     );
     await load();
   };
@@ -51,10 +51,12 @@ export function EvidencePanel({ t, canAct }: { t: StaffT; canAct: boolean }) {
   const resolve = async (id: number) => {
     setConfirming(null);
     const r = await call('sync.evidence.resolve', { id });
-    if (!r.ok) setMessage(errorLine(t, r.error));
+    if (!r.ok) setMessage(errorLine(r.error));
     else
       setMessage(
-        plain(t(r.value.alarmed ? 'evidence.resolvedStill' : 'evidence.resolvedClear', { id })),
+        said((t) =>
+          t(r.value.alarmed ? 'evidence.resolvedStill' : 'evidence.resolvedClear', { id }),
+        ),
       );
     await load();
   };

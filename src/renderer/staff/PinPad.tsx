@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { TouchTarget } from '../ui/TouchTarget.js';
 import { call } from '../lib/rpc.js';
-import { errorLine, NO_STATUS, plain, type StatusLine } from './error-text.js';
+import { errorLine, NO_STATUS, said, type StatusLine } from './error-text.js';
 import type { StaffT } from './i18n/index.js';
 import { StaffStatus } from './StaffStatus.js';
 import type { StaffView } from './useStaffMode.js';
@@ -35,11 +35,11 @@ export function PinPad({
       setMessage(NO_STATUS);
     } else if (r.error.kind === 'wrong-pin') {
       // A wait that follows is shown from the host's view (lockedForSec), which counts down.
-      setMessage(plain(t('signIn.wrong')));
+      setMessage(said((t) => t('signIn.wrong')));
     } else if (r.error.kind === 'locked') {
       setMessage(NO_STATUS);
     } else {
-      setMessage(errorLine(t, r.error));
+      setMessage(errorLine(r.error));
     }
     onChanged();
   };
@@ -57,7 +57,7 @@ export function PinPad({
       </output>
       <StaffStatus
         t={t}
-        line={locked ? plain(t('signIn.locked', { s: view.lockedForSec })) : message}
+        line={locked ? said((t) => t('signIn.locked', { s: view.lockedForSec })) : message}
       />
       <div className="pin-pad" role="group" aria-label={t('signIn.prompt')}>
         {['1', '2', '3', '4', '5', '6', '7', '8', '9'].map((d) => (

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import type { Language, RpcResponse } from '../../main/rpc/schema.js';
 import { TouchTarget } from '../ui/TouchTarget.js';
 import { call } from '../lib/rpc.js';
-import { errorLine, NO_STATUS, plain, type StatusLine } from './error-text.js';
+import { errorLine, NO_STATUS, said, type StatusLine } from './error-text.js';
 import type { StaffT } from './i18n/index.js';
 import { StaffStatus } from './StaffStatus.js';
 
@@ -32,7 +32,7 @@ export function PollsPanel({
     void call('polls.list', {}).then((r) => {
       if (!alive) return;
       if (r.ok) setElections(r.value);
-      else setMessage(errorLine(t, r.error));
+      else setMessage(errorLine(r.error));
     });
     return () => {
       alive = false;
@@ -45,20 +45,15 @@ export function PollsPanel({
     const r = await call(command, { electionId });
     setBusy(false);
     if (!r.ok) {
-      setMessage(errorLine(t, r.error));
+      setMessage(errorLine(r.error));
     } else if (r.value.printed === false) {
-      setMessage(plain(t('polls.notPrinted')));
+      setMessage(said((t) => t('polls.notPrinted')));
     } else if (r.value.zeroReport !== undefined) {
-      setMessage(plain(t('polls.zeroPrinted', { cast: r.value.zeroReport.counts.cast.total })));
+      const cast = r.value.zeroReport.counts.cast.total;
+      setMessage(said((t) => t('polls.zeroPrinted', { cast })));
     } else if (r.value.summary !== undefined) {
-      setMessage(
-        plain(
-          t('polls.summaryPrinted', {
-            cast: r.value.summary.counts.cast.total,
-            undelivered: r.value.summary.undelivered,
-          }),
-        ),
-      );
+      const { counts, undelivered } = r.value.summary;
+      setMessage(said((t) => t('polls.summaryPrinted', { cast: counts.cast.total, undelivered })));
     } else {
       setMessage(NO_STATUS);
     }

@@ -51,7 +51,7 @@ export function ProvisioningWizard({
       setEnrollment(r.value);
       setMessage(NO_STATUS);
     } else {
-      setMessage(errorLine(t, r.error));
+      setMessage(errorLine(r.error));
     }
     onChanged();
   };
@@ -64,7 +64,7 @@ export function ProvisioningWizard({
     const r = await call('provisioning.importBundle', { bundle: bytesToBase64url(bytes) });
     setBusy(false);
     e.target.value = '';
-    setMessage(r.ok ? NO_STATUS : errorLine(t, r.error));
+    setMessage(r.ok ? NO_STATUS : errorLine(r.error));
     onChanged();
   };
 

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import type { Language, RpcResponse } from '../../main/rpc/schema.js';
 import { TouchTarget } from '../ui/TouchTarget.js';
 import { call } from '../lib/rpc.js';
-import { errorLine, NO_STATUS, plain, type StatusLine } from './error-text.js';
+import { errorLine, NO_STATUS, said, type StatusLine } from './error-text.js';
 import type { StaffT } from './i18n/index.js';
 import { StaffStatus } from './StaffStatus.js';
 
@@ -35,7 +35,7 @@ export function ReconcilePanel({ t, language }: { t: StaffT; language: Language 
     void call('reconcile.report', { electionId: selected }).then((r) => {
       if (!alive) return;
       if (r.ok) setReport(r.value);
-      else setMessage(errorLine(t, r.error));
+      else setMessage(errorLine(r.error));
     });
     return () => {
       alive = false;
@@ -47,20 +47,20 @@ export function ReconcilePanel({ t, language }: { t: StaffT; language: Language 
     setBusy(true);
     if (what === 'print') {
       const r = await call('reports.print', { electionId: selected });
-      setMessage(r.ok ? plain(t('reconcile.printed')) : errorLine(t, r.error));
+      setMessage(r.ok ? said((t) => t('reconcile.printed')) : errorLine(r.error));
     } else if (what === 'export') {
       const r = await call('reports.exportToFolder', { electionId: selected });
       setMessage(
         r.ok
-          ? plain(t('reconcile.exported', { files: r.value.files.join(', ') }))
-          : errorLine(t, r.error),
+          ? said((t) => t('reconcile.exported', { files: r.value.files.join(', ') }))
+          : errorLine(r.error),
       );
     } else {
       const r = await call('reconcile.resubmit', {});
       setMessage(
         r.ok
-          ? plain(t('reconcile.resubmitted', { n: r.value.undelivered }))
-          : errorLine(t, r.error),
+          ? said((t) => t('reconcile.resubmitted', { n: r.value.undelivered }))
+          : errorLine(r.error),
       );
     }
     setBusy(false);

@@ -13,14 +13,15 @@ export function StaffStatus({
   line: StatusLine;
   busy?: boolean;
 }) {
+  const shown = line.show(t);
   return (
     <>
       <p className="staff-status" role="status" aria-live="polite">
-        {busy ? t('staff.busy') : line.text}
+        {busy ? t('staff.busy') : shown.text}
       </p>
-      {!busy && line.detail !== undefined ? (
+      {!busy && shown.detail !== undefined ? (
         <p className="staff-detail">
-          {t('staff.errorDetail')} <span lang="en">{line.detail}</span>
+          {t('staff.errorDetail')} <span lang="en">{shown.detail}</span>
         </p>
       ) : null}
     </>

@@ -50,17 +50,28 @@ export const ERROR_TEXT: { readonly [K in StaffErrorKind]: StaffKey } = {
   'evidence-not-exported': 'error.evidence-not-exported',
 };
 
-/** One line of a panel's status: the sentence, and for a failure the technical detail. */
-export interface StatusLine {
+/** One line of a panel's status as shown: the sentence, and for a failure the detail. */
+export interface ShownStatus {
   readonly text: string;
   /** The host's own words (English, technical), shown small under the sentence. */
   readonly detail?: string;
 }
 
-export const NO_STATUS: StatusLine = { text: '' };
-
-export const plain = (text: string): StatusLine => ({ text });
-
-export function errorLine(t: StaffT, e: RpcError): StatusLine {
-  return { text: t(ERROR_TEXT[e.kind]), detail: `${e.kind}: ${e.message}` };
+/**
+ * What a panel's status says, kept as words to be put in the language on screen when shown:
+ * a line set before the staff member switches language follows the switch.
+ */
+export interface StatusLine {
+  readonly show: (t: StaffT) => ShownStatus;
 }
+
+export const NO_STATUS: StatusLine = { show: () => ({ text: '' }) };
+
+/** A sentence of the staff catalogue, with the values it was said with. */
+export const said = (text: (t: StaffT) => string): StatusLine => ({
+  show: (t) => ({ text: text(t) }),
+});
+
+export const errorLine = (e: RpcError): StatusLine => ({
+  show: (t) => ({ text: t(ERROR_TEXT[e.kind]), detail: `${e.kind}: ${e.message}` }),
+});

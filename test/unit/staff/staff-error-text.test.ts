@@ -3,7 +3,7 @@
 // and free of the host's technical codes, which go to the technician's detail line only.
 import { describe, expect, it } from 'vitest';
 import { RpcErrorSchema } from '../../../src/main/rpc/schema.js';
-import { ERROR_TEXT, errorLine } from '../../../src/renderer/staff/error-text.js';
+import { ERROR_TEXT, errorLine, said } from '../../../src/renderer/staff/error-text.js';
 import { staffT } from '../../../src/renderer/staff/i18n/index.js';
 
 const KINDS = RpcErrorSchema.shape.kind.options;
@@ -23,7 +23,7 @@ describe('staff error sentences', () => {
     it(`gives every kind a plain, non-empty sentence in ${language}`, () => {
       const t = staffT(language);
       for (const kind of KINDS) {
-        const text = errorLine(t, { kind, message: 'writing x.json: EROFS' }).text;
+        const text = errorLine({ kind, message: 'writing x.json: EROFS' }).show(t).text;
         expect(text.trim().length, kind).toBeGreaterThan(5);
         expect(text, kind).not.toMatch(TECHNICAL);
         if (language !== 'en') expect(text, kind).not.toBe(staffT('en')(ERROR_TEXT[kind]));
@@ -36,17 +36,29 @@ describe('staff error sentences', () => {
       const t = staffT(language);
       const [noDrive, full, failed] = (
         ['export-no-drive', 'export-drive-full', 'export-failed'] as const
-      ).map((kind) => errorLine(t, { kind, message: '' }).text);
+      ).map((kind) => errorLine({ kind, message: '' }).show(t).text);
       expect(new Set([noDrive, full, failed]).size, language).toBe(3);
       expect(noDrive, language).toContain('VECHE-EXPORT');
     }
-    expect(errorLine(staffT('en'), { kind: 'export-drive-full', message: '' }).text).toMatch(
+    expect(errorLine({ kind: 'export-drive-full', message: '' }).show(staffT('en')).text).toMatch(
       /^The drive is full\./,
     );
   });
 
+  it('a line already on screen follows a language switch', () => {
+    const line = errorLine({ kind: 'export-drive-full', message: 'ENOSPC' });
+    const shown = LANGUAGES.map((language) => line.show(staffT(language)).text);
+    expect(new Set(shown).size).toBe(3);
+    expect(shown[2]).toMatch(/^The drive is full\./);
+    const ok = said((t) => t('reconcile.resubmitted', { n: 3 }));
+    expect(ok.show(staffT('en')).text).not.toBe(ok.show(staffT('ru')).text);
+    expect(ok.show(staffT('en')).text).toContain('3');
+  });
+
   it('keeps the technical kind and message for the detail line', () => {
-    const line = errorLine(staffT('be'), { kind: 'export-no-drive', message: 'writing a: EROFS' });
+    const line = errorLine({ kind: 'export-no-drive', message: 'writing a: EROFS' }).show(
+      staffT('be'),
+    );
     expect(line.detail).toBe('export-no-drive: writing a: EROFS');
     expect(line.text).toContain('Устаўце USB-назапашвальнік VECHE-EXPORT');
   });
