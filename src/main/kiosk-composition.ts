@@ -134,6 +134,7 @@ async function startChain(
         const r = await sync.light.headerAt(h);
         return r.ok ? r.value.time : null;
       },
+      storedListing: (prefix) => store.synced.storedListing(sp.value.chainId, prefix),
     },
   });
   return ok({ node: node.value, sync, verified });
@@ -290,6 +291,18 @@ export async function composeKiosk(o: KioskCompositionOptions): Promise<KioskCom
   let refreshTimer: TimerHandle | undefined;
   let stopped = false;
   if (chainRef !== null) {
+    // What this kiosk last proved, from its store, before any validator answers: a kiosk
+    // restarted offline serves its voters at once (docs/voting.md, "Restored offline").
+    const restored = await chainRef.verified.restore();
+    if (restored.ok) {
+      log.info(EVENTS.votingViewRestored, {
+        height: restored.value.height,
+        elections: restored.value.elections,
+      });
+      voting?.warm();
+    } else {
+      log.info(EVENTS.votingViewRestored, { error: restored.error.kind });
+    }
     const refresh = async () => {
       const r = await chainRef.verified.refresh();
       if (stopped) return;

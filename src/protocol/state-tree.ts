@@ -390,6 +390,21 @@ export async function verifyPrefixCompleteSorted(
   }
 }
 
+/**
+ * The trie's root over entries in strictly rising key order (the caller's promise: unsorted
+ * input gives a wrong root, not an error), pausing every ROOT_STEP entries.
+ */
+export async function sortedStateRoot(
+  entries: readonly StateEntry[],
+  pause: () => Promise<void>,
+): Promise<Uint8Array> {
+  const run = sortedRoot(entries);
+  for (let r = run.next(); ; r = run.next()) {
+    if (r.done === true) return r.value;
+    await pause();
+  }
+}
+
 /** Items between pauses of a pausable check (a few milliseconds of hashing). */
 export const ROOT_STEP = 4096;
 

@@ -26,6 +26,7 @@ export const HOST_EVENTS = {
   sessionIdleTimeout: 'session.idle.timeout',
   votingViewRefreshOk: 'voting.chain-view.ok',
   votingViewRefreshFailed: 'voting.chain-view.failed',
+  votingViewRestored: 'voting.chain-view.restored',
   shellStart: 'shell.start',
   shellBrowserExit: 'shell.browser.exit',
   shellBlocked: 'shell.blocked',
@@ -57,6 +58,8 @@ export const STORE_EVENTS = {
   auditVerifyOk: 'audit.verify.ok',
   auditVerifyFailed: 'audit.verify.failed',
   exportWritten: 'export.written',
+  /** A signed export (`export.written`) that then failed to reach the drive. */
+  exportUnwritten: 'export.unwritten',
 } as const;
 
 export const HARDWARE_EVENTS = {

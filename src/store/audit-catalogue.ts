@@ -38,6 +38,13 @@ export const AUDIT_DETAILS = {
     format: z.enum(['json', 'csv']),
     rows: countSchema,
   }),
+  [EVENTS.exportUnwritten]: z.strictObject({
+    staffId: staffIdSchema,
+    electionId: electionIdSchema,
+    format: z.enum(['json', 'csv']),
+    /** The file-system code (ENOSPC, EIO, …): why the drive did not take it. */
+    code: z.string().regex(/^[A-Z0-9_]{1,24}$/),
+  }),
   [EVENTS.staffSignIn]: z.strictObject({ staffId: staffIdSchema }),
   [EVENTS.staffSignInFailed]: z.strictObject({ attempts: countSchema }),
   [EVENTS.staffSignOut]: z.strictObject({ staffId: staffIdSchema }),

@@ -249,11 +249,26 @@ CREATE INDEX outbox_undelivered ON outbox (kiosk_seq)
   WHERE state IN ('sent', 'receipted', 'included');
 `;
 
+// V5: headers the light client reached by the backwards hash chain from a verified one (the
+// heights a record names: an official's seating, a rating poll). They have no commit of
+// their own, so they are not `headers` rows; kept, a kiosk restarted offline can still turn
+// those heights into days (docs/sync.md, "What is persisted").
+const V5 = `
+CREATE TABLE linked_headers (
+  chain_id TEXT    NOT NULL,
+  height   INTEGER NOT NULL CHECK (height >= 0),
+  hash     BLOB    NOT NULL CHECK (length(hash) = 32),
+  header   BLOB    NOT NULL,
+  PRIMARY KEY (chain_id, height)
+) STRICT;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: V1 },
   { version: 2, name: 'no index write on enqueue', sql: V2 },
   { version: 3, name: 'light-client evidence', sql: V3 },
   { version: 4, name: 'undelivered rows in kiosk order', sql: V4 },
+  { version: 5, name: 'backwards-linked headers', sql: V5 },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

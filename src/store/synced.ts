@@ -74,6 +74,22 @@ export interface SyncedChainData {
   ): Result<void, SyncedWriteError>;
   /** The stored values of the keys under a prefix (what a re-pulled listing compares to). */
   stateValuesUnder(chainId: string, prefix: string): Map<string, Uint8Array>;
+  /**
+   * The stored items under a prefix in key order (UTF-8 bytes), and the newest height among
+   * them (-1 for none): the last listing proven whole, for a view restored offline.
+   */
+  storedListing(
+    chainId: string,
+    prefix: string,
+  ): { readonly items: [string, Uint8Array][]; readonly height: number };
+  /** Keeps a header linked by hashes to a verified one (canonical header bytes). */
+  putLinkedHeader(
+    chainId: string,
+    height: number,
+    hash: Uint8Array,
+    header: Uint8Array,
+  ): Result<void, StorageError>;
+  linkedHeader(chainId: string, height: number): Uint8Array | undefined;
   stateItem(chainId: string, key: string): StateItem | undefined;
 }
 
@@ -134,8 +150,14 @@ export function createSyncedChainData(db: Db): SyncedChainData {
     ),
     // Keys compare as UTF-8 bytes (BINARY); every key under the prefix sorts below the prefix
     // followed by U+10FFFF, the largest code point (a noncharacter no key of ours holds).
-    under: db.prepare<[string, string, string], { key: string; value: Buffer }>(
-      'SELECT key, value FROM state_items WHERE chain_id = ? AND key >= ? AND key < ?',
+    under: db.prepare<[string, string, string], { key: string; value: Buffer; height: number }>(
+      'SELECT key, value, height FROM state_items WHERE chain_id = ? AND key >= ? AND key < ? ORDER BY key',
+    ),
+    putLinked: db.prepare(
+      'INSERT OR IGNORE INTO linked_headers (chain_id, height, hash, header) VALUES (?, ?, ?, ?)',
+    ),
+    linked: db.prepare<[string, number], { header: Buffer }>(
+      'SELECT header FROM linked_headers WHERE chain_id = ? AND height = ?',
     ),
     deleteItem: db.prepare('DELETE FROM state_items WHERE chain_id = ? AND key = ?'),
   };
@@ -219,6 +241,24 @@ export function createSyncedChainData(db: Db): SyncedChainData {
         if (r.key.startsWith(prefix)) out.set(r.key, new Uint8Array(r.value));
       }
       return out;
+    },
+    storedListing(chainId, prefix) {
+      const items: [string, Uint8Array][] = [];
+      let height = -1;
+      for (const r of q.under.iterate(chainId, prefix, `${prefix}\u{10FFFF}`)) {
+        if (!r.key.startsWith(prefix)) continue;
+        items.push([r.key, new Uint8Array(r.value)]);
+        height = Math.max(height, r.height);
+      }
+      return { items, height };
+    },
+    putLinkedHeader(chainId, height, hash, header) {
+      const r = catchStorage(() => q.putLinked.run(chainId, height, hash, header));
+      return r.ok ? ok(undefined) : r;
+    },
+    linkedHeader(chainId, height) {
+      const r = q.linked.get(chainId, height);
+      return r === undefined ? undefined : new Uint8Array(r.header);
     },
     stateItem(chainId, key) {
       const r = q.item.get(chainId, key);

@@ -24,7 +24,13 @@ import {
   EvidenceSchema,
 } from './light/index.js';
 import type { FetchError, PeerRpc } from './rpc.js';
-import { loadTrustedState, saveLightBlock, storedHeader } from './trust-store.js';
+import {
+  linkedHeader,
+  loadTrustedState,
+  saveLightBlock,
+  saveLinkedHeader,
+  storedHeader,
+} from './trust-store.js';
 
 /** Hash-chain-verified headers kept in memory (they have no verified commit to store). */
 const MAX_LINKED = 4096;
@@ -415,7 +421,13 @@ export class LightClient {
     const stored = storedHeader(this.d.store, this.d.chainId, height);
     if (stored !== undefined) return ok(stored);
     const linked = this.linked.get(height);
-    if (linked !== undefined) return ok(linked);
+    if (linked !== undefined) {
+      // Asked for by height (a record's), so kept on disk too; see below.
+      saveLinkedHeader(this.d.store, linked);
+      return ok(linked);
+    }
+    const kept = linkedHeader(this.d.store, this.d.chainId, height);
+    if (kept !== undefined) return ok(kept);
     const init = await this.init();
     if (!init.ok) return init;
     if (height > init.value.header.height) {
@@ -447,6 +459,9 @@ export class LightClient {
     if (this.linked.size + fetched.size > MAX_LINKED) this.linked.clear();
     for (const [h, hdr] of fetched) this.linked.set(h, hdr);
     this.linked.set(height, r.value);
+    // The height asked for is kept on disk too: a record's height (an official's seating) is
+    // asked again after a restart, possibly with no validator reachable.
+    saveLinkedHeader(this.d.store, r.value);
     return ok(r.value);
   }
 }

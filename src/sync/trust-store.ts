@@ -38,6 +38,20 @@ export function storedHeader(store: Store, chainId: string, height: number): Hea
   return row === undefined ? undefined : HeaderSchema.parse(dec(row.header));
 }
 
+/**
+ * A header reached by the backwards hash chain from a verified one, as kept by
+ * saveLinkedHeader: trusted as far as that chain, which was walked before it was stored.
+ */
+export function linkedHeader(store: Store, chainId: string, height: number): Header | undefined {
+  const bytes = store.synced.linkedHeader(chainId, height);
+  return bytes === undefined ? undefined : HeaderSchema.parse(dec(bytes));
+}
+
+/** Keeps a linked header; a full disk only means it is fetched again next time. */
+export function saveLinkedHeader(store: Store, h: Header): void {
+  store.synced.putLinkedHeader(h.chainId, h.height, headerHash(h), enc(h));
+}
+
 /** The newest stored trusted state, or undefined before the first sync. */
 export function loadTrustedState(store: Store, chainId: string): TrustedState | undefined {
   const row = store.synced.latestHeader(chainId);

@@ -294,4 +294,32 @@ describe('the composed kiosk from a blank state directory', () => {
     await rpc('staff.signOut');
     await card({ type: 'removed' });
   }, 30_000);
+
+  it('restarted with no validator reachable: the kept view knows the roll and the vote', async () => {
+    await stop();
+    for (const s of servers) await s.stop();
+    await start();
+    expect(kiosk?.votingState).toBe('running');
+    // Alice is on the roll and has voted in the one open election: "nothing to vote", not
+    // "not on the roll" (an empty view would say that). No validator has answered.
+    await card({ type: 'present' });
+    await card({ type: 'read', document: ALICE });
+    let eligibility: unknown;
+    await until('the roll verdict', async () => {
+      const v = (await rpc('session.get')).value as { eligibility?: { status: string } };
+      eligibility = v.eligibility;
+      return v.eligibility !== undefined && v.eligibility.status !== 'checking';
+    });
+    expect(eligibility).toEqual({ status: 'refused', reason: 'nothing-to-vote' });
+    await card({ type: 'removed' });
+    // The election is listed for the staff from the kept view too.
+    await card({ type: 'present' });
+    await card({ type: 'read', document: staffDocument(DEMO_STAFF.poll) });
+    expect((await rpc('staff.submitPin', { pin: DEMO_STAFF.poll.pin })).ok).toBe(true);
+    const listed = (await rpc('polls.list')).value as unknown as { electionId: string }[];
+    expect(listed.map((e) => e.electionId)).toContain(ELECTION);
+    expect(kiosk?.chainView().verifiedHeight ?? 0).toBeGreaterThan(1);
+    await rpc('staff.signOut');
+    await card({ type: 'removed' });
+  }, 60_000);
 });

@@ -394,7 +394,13 @@ export async function createKioskStaff(
       }
       const name = `${kioskLabel()}-${electionId}-${stamp}.${format}`;
       const w = await writeToDrive(deps.exportDir, name, Buffer.from(r.value, 'utf8'));
-      if (!w.ok) return err(driveFailed('reconciliation', w.error));
+      if (!w.ok) {
+        // Signed and audited as written, then the drive refused it (pulled, full).
+        const a = reports.exportNotWritten(electionId, format, w.error.code);
+        if (!a.ok)
+          log.error(EVENTS.exportDriveFailed, { what: 'unwritten audit', kind: a.error.kind });
+        return err(driveFailed('reconciliation', w.error));
+      }
       files.push(name);
     }
     log.info(EVENTS.exportDriveOk, { what: 'reconciliation', files: files.length });

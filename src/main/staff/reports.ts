@@ -18,6 +18,15 @@ export type ReportError = AuthError | { readonly kind: 'audit'; readonly error: 
 export interface ReportsService {
   reconcile(electionId: string): Result<ReconciliationCounts, ReportError>;
   exportReconciliation(electionId: string, format: ExportFileFormat): Result<string, ReportError>;
+  /**
+   * Records that a signed export did not reach the drive (pulled, full) after its
+   * `export.written` entry: the audit chain cannot take that entry back, so it says so.
+   */
+  exportNotWritten(
+    electionId: string,
+    format: ExportFileFormat,
+    code: string,
+  ): Result<void, ReportError>;
 }
 
 export function createReportsService(deps: {
@@ -42,6 +51,17 @@ export function createReportsService(deps: {
       // The store audits the export itself, before rendering it.
       const r = deps.store.exportReconciliation(electionId, format, deps.signer, who.value.staffId);
       return r.ok ? r : err({ kind: 'audit', error: r.error });
+    },
+    exportNotWritten(electionId, format, code) {
+      const who = deps.authorize('report.export');
+      if (!who.ok) return who;
+      const a = deps.store.audit.append(EVENTS.exportUnwritten, {
+        staffId: who.value.staffId,
+        electionId,
+        format,
+        code: /^[A-Z0-9_]{1,24}$/.test(code) ? code : 'EUNKNOWN',
+      });
+      return a.ok ? ok(undefined) : err({ kind: 'audit', error: a.error });
     },
   };
 }

@@ -18,12 +18,18 @@ import type {
   SyncedElection,
 } from './chain-view.js';
 import { toHex } from './hex.js';
+import { sortedStateRoot } from '../../protocol/state-tree.js';
+
+const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** What the view needs of the sync node (SyncService.pullState and its light client). */
 export interface VerifiedStateSource {
   pullState(q: StateQuery): Promise<Result<PulledState, StatePullError>>;
   /** A verified header's time (ms since the epoch), or null when it cannot be verified now. */
   headerTime(height: number): Promise<number | null>;
+  /** The items under a prefix as the store kept them from the last whole listing, in key
+   * order, with the newest height among them (-1 for none). */
+  storedListing?(prefix: string): { items: [string, Uint8Array][]; height: number };
 }
 
 export interface VerifiedChainViewOptions {
@@ -53,6 +59,8 @@ export interface VerifiedChainView {
   readonly view: ChainView;
   /** Pulls and verifies the kiosk's state, then replaces the snapshot. */
   refresh(): Promise<Result<RefreshOutcome, RefreshError>>;
+  /** Builds the snapshot from the listings the store kept (a restart, maybe offline). */
+  restore(): Promise<Result<RefreshOutcome, RefreshError | { kind: 'nothing-stored' }>>;
   /** The verified height of the snapshot in use (null before the first refresh). */
   height(): number | null;
 }
@@ -169,18 +177,19 @@ export function createVerifiedChainView(o: VerifiedChainViewOptions): VerifiedCh
     return d;
   }
 
+  const unit = o.unit;
+  const rollPrefix = `roll/${unit}/`;
+  const prefixes = [
+    'election/',
+    rollPrefix,
+    'candidate/',
+    `official/${unit}/`,
+    'rating/',
+    `recall/${unit}/`,
+    'jury/',
+  ];
+
   async function refresh(): Promise<Result<RefreshOutcome, RefreshError>> {
-    const unit = o.unit;
-    const rollPrefix = `roll/${unit}/`;
-    const prefixes = [
-      'election/',
-      rollPrefix,
-      'candidate/',
-      `official/${unit}/`,
-      'rating/',
-      `recall/${unit}/`,
-      'jury/',
-    ];
     const known = new Map<string, Uint8Array>();
     for (const p of prefixes) {
       const h = held.get(p);
@@ -202,6 +211,44 @@ export function createVerifiedChainView(o: VerifiedChainViewOptions): VerifiedCh
       if (digest !== undefined) held.set(p, { digest, items: fresh });
       else held.delete(p);
     }
+    return build(listings, first.value.height, first.value.truncated);
+  }
+
+  /**
+   * The last listings this kiosk proved whole, as its store kept them: a kiosk restarted
+   * without a reachable validator still knows its elections and roll (stale but verified,
+   * like the snapshot a failed refresh keeps). Their digests are held, so the first refresh
+   * online fetches only what changed meanwhile.
+   */
+  async function restore(): Promise<
+    Result<RefreshOutcome, RefreshError | { kind: 'nothing-stored' }>
+  > {
+    if (o.source.storedListing === undefined) return err({ kind: 'nothing-stored' });
+    const listings = new Map<string, [string, Uint8Array][]>();
+    let height = -1;
+    for (const p of prefixes) {
+      const l = o.source.storedListing(p);
+      listings.set(p, l.items);
+      height = Math.max(height, l.height);
+    }
+    if (height < 0) return err({ kind: 'nothing-stored' });
+    const built = await build(listings, height, []);
+    if (!built.ok) return built;
+    for (const [p, items] of listings) {
+      const digest = await sortedStateRoot(
+        items.map(([key, value]) => ({ key, value })),
+        yieldNow,
+      );
+      held.set(p, { digest, items });
+    }
+    return built;
+  }
+
+  async function build(
+    listings: ReadonlyMap<string, [string, Uint8Array][]>,
+    height: number,
+    truncatedPrefixes: readonly string[],
+  ): Promise<Result<RefreshOutcome, RefreshError>> {
     const family = (prefix: string) => listings.get(prefix) ?? [];
 
     const elections: SyncedElection[] = [];
@@ -260,7 +307,7 @@ export function createVerifiedChainView(o: VerifiedChainViewOptions): VerifiedCh
       jurors.set(electionId, set);
     }
 
-    const truncated = [...first.value.truncated];
+    const truncated = [...truncatedPrefixes];
 
     const people = new Map<string, PersonRecords>();
     const touch = (personId: string): PersonRecords => {
@@ -361,7 +408,7 @@ export function createVerifiedChainView(o: VerifiedChainViewOptions): VerifiedCh
     }
 
     snap = {
-      height: first.value.height,
+      height,
       elections,
       subjects,
       roll,
@@ -369,7 +416,7 @@ export function createVerifiedChainView(o: VerifiedChainViewOptions): VerifiedCh
       people,
     };
     return ok({
-      height: first.value.height,
+      height,
       elections: elections.length,
       people: people.size,
       truncated,
@@ -414,5 +461,5 @@ export function createVerifiedChainView(o: VerifiedChainViewOptions): VerifiedCh
     },
   };
 
-  return { view, refresh, height: () => (snap.height < 0 ? null : snap.height) };
+  return { view, refresh, restore, height: () => (snap.height < 0 ? null : snap.height) };
 }

@@ -27,6 +27,11 @@ import { DEMO_KIOSK_ID, DEMO_UNIT, demoWorld, type DemoWorld } from '../../../sr
 import { buildProfile } from '../../../src/main/voting/profile.js';
 import { createVerifiedChainView } from '../../../src/main/voting/verified-chain-view.js';
 import { pullState } from '../../../src/sync/state-pull.js';
+import { LightClient } from '../../../src/sync/light-service.js';
+import { DEFAULT_TRUST_OPTIONS } from '../../../src/sync/light/index.js';
+import type { PeerRpc } from '../../../src/sync/rpc.js';
+import { err } from '../../../src/shared/result.js';
+import { silentLogger } from '../../../src/shared/log.js';
 import { must, testNet, type TestNet } from '../../unit/devnet-net/helpers.js';
 import { kioskSide, type KioskSide } from './verified.js';
 
@@ -177,5 +182,59 @@ describe('the demo history, through verified state', () => {
     ]);
     expect(p.promises[0]?.text.be).toBe('Адрамантаваць мост праз Дзвіну да восені');
     expect(p.certificate).toMatchObject({ certificateId: `mq-${HEAD}`, valid: true });
+
+    // Restarted with no validator reachable: a new light client over the same store, and a
+    // view restored from what the store kept. Same elections, roll and profiles, days and
+    // all (the seating and rating heights were linked headers, kept on disk).
+    const chainId = t.net.genesis.chainId;
+    const down = { kind: 'closed' as const, message: 'no network' };
+    const unreachable: PeerRpc = {
+      peerId: 'unreachable',
+      lightBlock: () => Promise.resolve(err(down)),
+      latestHeight: () => Promise.resolve(err(down)),
+      submit: () => Promise.resolve(err(down)),
+      proof: () => Promise.resolve(err(down)),
+      state: () => Promise.resolve(err(down)),
+      submitBatch: () => Promise.resolve(err(down)),
+      proofBatch: () => Promise.resolve(err(down)),
+    };
+    const offlineLight = new LightClient({
+      store: kiosk.store,
+      chainId,
+      checkpoint: t.net.checkpoint(1),
+      peers: [unreachable],
+      clock: t.clock,
+      options: DEFAULT_TRUST_OPTIONS,
+      logger: silentLogger,
+    });
+    const offline = createVerifiedChainView({
+      unit: world.unit,
+      source: {
+        pullState: (q) => pullState(offlineLight, unreachable, kiosk.store, chainId, q),
+        headerTime: async (h) => {
+          const r = await offlineLight.headerAt(h);
+          return r.ok ? r.value.time : null;
+        },
+        storedListing: (prefix) => kiosk.store.synced.storedListing(chainId, prefix),
+      },
+    });
+    expect((await offline.refresh()).ok).toBe(false);
+    const restored = await offline.restore();
+    if (!restored.ok) throw new Error(JSON.stringify(restored.error));
+    expect(restored.value).toMatchObject({ elections: r.value.elections, people: r.value.people });
+    expect(offline.view.elections().map((e) => e.ctx.election.electionId)).toEqual(ids);
+    expect(offline.view.person(HEAD)).toEqual(verified.view.person(HEAD));
+    expect(offline.view.person(ACTING)).toEqual(verified.view.person(ACTING));
+    for (const entry of world.rollEntries) expect(offline.view.onRoll(entry)).toBe(true);
+    // Nothing to restore from an empty store.
+    const blank = createVerifiedChainView({
+      unit: world.unit,
+      source: {
+        pullState: (q) => pullState(offlineLight, unreachable, kiosk.store, chainId, q),
+        headerTime: () => Promise.resolve(null),
+        storedListing: () => ({ items: [], height: -1 }),
+      },
+    });
+    expect(await blank.restore()).toEqual({ ok: false, error: { kind: 'nothing-stored' } });
   });
 });

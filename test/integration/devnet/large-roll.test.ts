@@ -94,6 +94,23 @@ describe('a roll larger than one answer', () => {
     expect(v.view.onRoll(newcomer)).toBe(true);
     expect(v.view.onRoll(entries[0] as Uint8Array)).toBe(true);
 
+    // A restarted kiosk restores the roll from its store, and its first refresh online
+    // fetches no page: the digests of the stored listings are the chain's.
+    const again = createVerifiedChainView({
+      unit: UNIT,
+      source: {
+        pullState: (q) => pullState(k.light, primary, k.store, chainId, q),
+        headerTime: () => Promise.resolve(null),
+        storedListing: (prefix) => k.store.synced.storedListing(chainId, prefix),
+      },
+    });
+    expect(await again.restore()).toMatchObject({ ok: true });
+    expect(again.view.onRoll(newcomer)).toBe(true);
+    expect(entries.every((e) => again.view.onRoll(e))).toBe(true);
+    asked.length = 0;
+    expect((await again.refresh()).ok).toBe(true);
+    expect(asked.filter((q) => q.prefix !== null)).toEqual([]);
+
     // A nullifier by key, at the trusted height: proven absent, so not spent.
     asked.length = 0;
     const nullifier = new Uint8Array(32).fill(3);

@@ -95,6 +95,40 @@ describe('reports.exportToFolder onto a drive that is not there', () => {
   });
 });
 
+describe('reports.exportToFolder when the drive refuses the file after signing', () => {
+  it('audits the export as not written after its export.written entry', async () => {
+    const E = ELECTIONS[0]?.electionId ?? '';
+    const k = await startStaffKiosk({});
+    try {
+      await k.insertStaff(DEMO_STAFF.poll);
+      expect((await k.value('staff.submitPin', { pin: DEMO_STAFF.poll.pin })).state).toBe(
+        'signed-in',
+      );
+      // The same names again (the clock has not moved): the JSON file's place is taken by a
+      // folder, so the write fails after the drive check passed, as a pulled stick would.
+      const files = (await k.value('reports.exportToFolder', { electionId: E })).files;
+      for (const f of files) rmSync(join(k.exportDir, f));
+      const json = files.find((f) => f.endsWith('.json')) ?? '';
+      mkdirSync(join(k.exportDir, json));
+      const r = await k.rpc('reports.exportToFolder', { electionId: E });
+      expect(r.ok ? null : r.error.kind).toBe('export-failed');
+      const tail = k.store.audit
+        .entries(0, 1000)
+        .filter((e) => e.event === EVENTS.exportWritten || e.event === EVENTS.exportUnwritten)
+        .map((e) => [e.event, (e.detail as { format: string }).format]);
+      expect(tail).toEqual([
+        [EVENTS.exportWritten, 'json'],
+        [EVENTS.exportWritten, 'csv'],
+        [EVENTS.exportWritten, 'json'],
+        [EVENTS.exportUnwritten, 'json'],
+      ]);
+      expect(k.store.audit.verify().ok).toBe(true);
+    } finally {
+      await k.close();
+    }
+  });
+});
+
 describe('provisioning.decommission onto a drive that is not there', () => {
   it('answers export-no-drive and keeps the key; with the drive back it exports and wipes', async () => {
     const { dir } = tempDir();

@@ -27,6 +27,7 @@ describe('outbox', () => {
       'audit_log',
       'evidence',
       'headers',
+      'linked_headers',
       'outbox',
       'outbox_tail',
       'polls',
