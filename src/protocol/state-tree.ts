@@ -9,6 +9,7 @@ import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
 import { err, ok, type Result } from '../shared/result.js';
 import { bytesSchema, compareBytes, equalBytes, Hash32Schema } from './bytes.js';
+import { recordEncoder } from './cbor-record.js';
 import { EMPTY_ROOT, HASH_SIZE, leafHash } from './merkle.js';
 
 export const MAX_STATE_KEY_BYTES = 256;
@@ -32,62 +33,15 @@ export interface StateEntry {
 }
 
 /**
- * The leaf's data: canonical CBOR {key, value}, written directly (a map of two, "key" before
- * "value" as their encodings sort, minimal length heads). Byte-for-byte encodeCanonical's
- * output (property-tested); the generic encoder was most of the cost of rebuilding a
- * 100 000-entry listing on the kiosk and of hashing leaves on the devnet.
+ * The leaf's data: canonical CBOR {key, value}, through the fixed-record encoder
+ * (cbor-record.ts, byte-identical to encodeCanonical and property-tested here too); the
+ * generic encoder was most of the cost of rebuilding a 100 000-entry listing on the kiosk.
  */
 export function encodeStateLeaf(key: string, value: Uint8Array): Uint8Array {
-  const k = keyBytes(key);
-  const kHead = headSize(k.length);
-  const vHead = headSize(value.length);
-  const out = new Uint8Array(1 + 4 + kHead + k.length + 6 + vHead + value.length);
-  out[0] = 0xa2;
-  out.set(LEAF_KEY_FIELD, 1);
-  let at = writeHead(out, 5, 3, k.length);
-  if (typeof k === 'string') {
-    for (let i = 0; i < k.length; i++) out[at + i] = k.charCodeAt(i);
-  } else {
-    out.set(k, at);
-  }
-  at += k.length;
-  out.set(LEAF_VALUE_FIELD, at);
-  at = writeHead(out, at + 6, 2, value.length);
-  out.set(value, at);
-  return out;
+  return encodeLeafRecord({ key, value });
 }
 
-/** text(3) "key" and text(5) "value". */
-const LEAF_KEY_FIELD = new Uint8Array([0x63, 0x6b, 0x65, 0x79]);
-const LEAF_VALUE_FIELD = new Uint8Array([0x65, 0x76, 0x61, 0x6c, 0x75, 0x65]);
-
-const headSize = (n: number): number => (n < 24 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 5);
-
-/** A CBOR head of `major` with length n (< 2^32) at `at`; returns the offset after it. */
-function writeHead(out: Uint8Array, at: number, major: number, n: number): number {
-  const m = major << 5;
-  if (n < 24) {
-    out[at] = m | n;
-    return at + 1;
-  }
-  if (n < 0x100) {
-    out[at] = m | 24;
-    out[at + 1] = n;
-    return at + 2;
-  }
-  if (n < 0x10000) {
-    out[at] = m | 25;
-    out[at + 1] = n >>> 8;
-    out[at + 2] = n & 0xff;
-    return at + 3;
-  }
-  out[at] = m | 26;
-  out[at + 1] = n >>> 24;
-  out[at + 2] = (n >>> 16) & 0xff;
-  out[at + 3] = (n >>> 8) & 0xff;
-  out[at + 4] = n & 0xff;
-  return at + 5;
-}
+const encodeLeafRecord = recordEncoder(['key', 'value']);
 
 /**
  * A key's bytes as the trie reads them. A string stands for itself when it is ASCII (its

@@ -147,6 +147,8 @@ export const DEVNET_EVENTS = {
   roundTimeout: 'devnet.round.timeout',
   proposalRefused: 'devnet.proposal.refused',
   voteEquivocation: 'devnet.vote.equivocation',
+  /** A validator kept itself from signing a step it had passed (a restart mid-height). */
+  devnetSignRefused: 'devnet.sign.refused',
   blocksSynced: 'devnet.sync.applied',
   validatorSetChanged: 'devnet.validators.changed',
   scenarioStart: 'devnet.scenario.start',

@@ -11,6 +11,7 @@ import {
   type MerkleTree,
 } from '../../protocol/merkle.js';
 import { decodeWire } from '../../protocol/wire.js';
+import type { SignState, SignStep } from './sign-guard.js';
 import { BlockSchema, type Block } from './types.js';
 
 /** Where a ballot ended up: included at (height, index), or refused with a reason. */
@@ -56,6 +57,9 @@ export class ChainStore {
       CREATE TABLE IF NOT EXISTS block_txs (
         height INTEGER NOT NULL, idx INTEGER NOT NULL, tx BLOB NOT NULL,
         PRIMARY KEY (height, idx)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS sign_state (
+        id INTEGER PRIMARY KEY CHECK (id = 0), height INTEGER NOT NULL,
+        round INTEGER NOT NULL, step INTEGER NOT NULL, signature BLOB NOT NULL);
     `);
     this.insertTx = this.db.prepare('INSERT INTO block_txs (height, idx, tx) VALUES (?, ?, ?)');
     this.getTx = this.db.prepare('SELECT tx FROM block_txs WHERE height = ? AND idx = ?');
@@ -69,6 +73,29 @@ export class ChainStore {
       ON CONFLICT (ballot_id) DO UPDATE SET status = excluded.status, included = 1
         WHERE ballots.included = 0 AND excluded.included = 1`);
     this.getStatus = this.db.prepare('SELECT status FROM ballots WHERE ballot_id = ?');
+  }
+
+  /** The last step this validator signed (sign-guard.ts), or undefined before any. */
+  lastSigned(): SignState | undefined {
+    const r = this.db
+      .prepare('SELECT height, round, step, signature FROM sign_state WHERE id = 0')
+      .get() as { height: number; round: number; step: number; signature: Buffer } | undefined;
+    if (r === undefined) return undefined;
+    return {
+      height: r.height,
+      round: r.round,
+      step: r.step as SignStep,
+      signature: new Uint8Array(r.signature),
+    };
+  }
+
+  /** Kept before the signed message is sent, so a restart knows it. */
+  putSigned(s: SignState): void {
+    this.db
+      .prepare(
+        'INSERT OR REPLACE INTO sign_state (id, height, round, step, signature) VALUES (0, ?, ?, ?, ?)',
+      )
+      .run(s.height, s.round, s.step, s.signature);
   }
 
   height(): number {

@@ -53,6 +53,7 @@ import { decodeValidatorUpdate, executeBlock, validatorUpdateAuthorized } from '
 import { Mempool } from './mempool.js';
 import { ValidatorSchedule } from './sets.js';
 import type { BallotStatus, ChainStore } from './store.js';
+import { SIGN_STEP, signDecision, type SignState, type SignStep } from './sign-guard.js';
 import {
   MAX_BLOCK_TXS,
   MAX_TX_BYTES,
@@ -258,6 +259,8 @@ export class Validator {
   readonly faults: FaultSwitches;
   private readonly o: ValidatorOptions;
   private readonly log: Logger;
+  /** The last step signed (also in the store, read once after a restart). */
+  private lastSigned: SignState | undefined;
   private readonly schedule: ValidatorSchedule;
   private readonly roundTimeoutMs: number;
   private readonly maxDriftMs: number;
@@ -655,6 +658,7 @@ export class Validator {
       txs: block.txs,
       pol,
     });
+    if (!this.mayBroadcast(SIGN_STEP.proposal, p.round, p.signature)) return;
     this.o.transport.broadcast(p);
     hs.proposals.set(p.round, { msg: p, block });
     this.noteSender(p.round, this.publicKey);
@@ -830,8 +834,38 @@ export class Validator {
       round: this.round,
       blockId,
     });
+    const step = kind === 'prevote' ? SIGN_STEP.prevote : SIGN_STEP.precommit;
+    if (!this.mayBroadcast(step, v.round, v.signature)) return;
     this.o.transport.broadcast(v);
     this.storeVote(v);
+  }
+
+  /**
+   * Whether a message just signed at this height may go out (sign-guard.ts): a new step is
+   * kept in the store first; a step already passed, or other content at the last one (after
+   * a restart in the middle of a height), is not sent.
+   */
+  private mayBroadcast(step: SignStep, round: number, signature: Uint8Array): boolean {
+    const next = { height: this.height, round, step, signature };
+    const last = this.lastSigned ?? this.o.store.lastSigned();
+    switch (signDecision(last, next)) {
+      case 'sign':
+        this.o.store.putSigned(next);
+        this.lastSigned = next;
+        return true;
+      case 'same':
+        return true;
+      case 'refuse':
+        this.log.warn(EVENTS.devnetSignRefused, {
+          height: this.height,
+          round,
+          step,
+          lastHeight: last?.height,
+          lastRound: last?.round,
+          lastStep: last?.step,
+        });
+        return false;
+    }
   }
 
   private watchStall(height: number, round: number): void {

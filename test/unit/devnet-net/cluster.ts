@@ -46,6 +46,8 @@ export interface Cluster {
   /** Steps until every running validator committed `height`; false if it never does. */
   until(height: number, maxSteps?: number): Promise<boolean>;
   crash(index: number): void;
+  /** Starts a crashed validator again on its own store (a new Validator, as after a reboot). */
+  restart(index: number): Validator;
   /** A correctly signed proposal by member `index` (byzantine use), over a valid header. */
   proposal(index: number, height: number, round: number, timeOffset: number): Proposal;
   /** Throws if two validators ever committed different blocks at one height. */
@@ -74,8 +76,7 @@ export function cluster(
   // Every block each validator ever committed, by height, to check agreement even across
   // validators that crashed later.
   const committed = new Map<number, Set<string>>();
-  for (const m of members) {
-    if (o.byzantine?.includes(m.index) === true) continue;
+  const boot = (m: Member): Validator => {
     const store = new ChainStore(join(dir, `v${m.index}.sqlite`));
     const ref: { v?: Validator } = {};
     const v = new Validator({
@@ -103,7 +104,9 @@ export function cluster(
     m.validator = v;
     m.store = store;
     hub.join(v);
-  }
+    return v;
+  };
+  for (const m of members) if (o.byzantine?.includes(m.index) !== true) boot(m);
   for (const m of members) m.validator?.start();
 
   const running = () =>
@@ -145,6 +148,13 @@ export function cluster(
       hub.leave(v);
       m.store?.close();
       m.store = undefined;
+    },
+    restart(index) {
+      const m = must(members[index]);
+      if (m.store !== undefined) throw new Error(`validator ${index} is running`);
+      const v = boot(m);
+      v.start();
+      return v;
     },
     proposal(index, height, round, timeOffset) {
       const v = anyHonest();
