@@ -173,6 +173,7 @@ export async function createDemoVoting(o: {
     printer: o.printer,
     canVote: o.canVote,
     clock: o.clock,
+    logger: log,
   });
   let stopped = false;
   let timer: TimerHandle | undefined;

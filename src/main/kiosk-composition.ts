@@ -279,6 +279,7 @@ export async function composeKiosk(o: KioskCompositionOptions): Promise<KioskCom
       printer: o.devices.printer,
       canVote: (electionId) => staff.canVote(electionId),
       clock: o.clock,
+      logger: o.logger.child({ module: 'voting' }),
     });
     votingState = 'running';
   }
@@ -293,7 +294,12 @@ export async function composeKiosk(o: KioskCompositionOptions): Promise<KioskCom
   if (chainRef !== null) {
     // What this kiosk last proved, from its store, before any validator answers: a kiosk
     // restarted offline serves its voters at once (docs/voting.md, "Restored offline").
-    const restored = await chainRef.verified.restore();
+    // Not while alarmed: an unresolved witness conflict stops every use of state, and the
+    // stored listings may have come from the primary that forked.
+    const alarmed = chainRef.sync.light.alarm !== null;
+    const restored = alarmed
+      ? err({ kind: 'alarmed' as const })
+      : await chainRef.verified.restore();
     if (restored.ok) {
       log.info(EVENTS.votingViewRestored, {
         height: restored.value.height,

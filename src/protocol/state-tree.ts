@@ -22,9 +22,16 @@ export const MAX_STATE_PATH = 9 * (MAX_STATE_KEY_BYTES + 1);
 /** Interior node prefix: RFC 6962 uses 0x00 (leaf) and 0x01 (node); 0x02 is ours alone. */
 export const STATE_NODE_PREFIX = 0x02;
 
+/**
+ * A lone surrogate encodes as U+FFFD, so "x\uD800" and "x\uFFFD" would be one key on the
+ * wire: keys from a validator must be well-formed UTF-16.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 export const StateKeySchema = z
   .string()
   .min(1)
+  .refine((k) => !LONE_SURROGATE.test(k), 'state key is not well-formed UTF-16')
   .refine((k) => utf8ToBytes(k).length <= MAX_STATE_KEY_BYTES, 'state key too long');
 
 export interface StateEntry {

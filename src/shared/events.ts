@@ -27,6 +27,8 @@ export const HOST_EVENTS = {
   votingViewRefreshOk: 'voting.chain-view.ok',
   votingViewRefreshFailed: 'voting.chain-view.failed',
   votingViewRestored: 'voting.chain-view.restored',
+  /** A session began without the chain's word on the voter's nullifiers (late, offline). */
+  votingSpentUnknown: 'voting.nullifiers.unknown',
   shellStart: 'shell.start',
   shellBrowserExit: 'shell.browser.exit',
   shellBlocked: 'shell.blocked',

@@ -148,8 +148,8 @@ export function createSyncedChainData(db: Db): SyncedChainData {
     item: db.prepare<[string, string], { height: number; value: Buffer; proof: Buffer }>(
       'SELECT height, value, proof FROM state_items WHERE chain_id = ? AND key = ?',
     ),
-    // Keys compare as UTF-8 bytes (BINARY); every key under the prefix sorts below the prefix
-    // followed by U+10FFFF, the largest code point (a noncharacter no key of ours holds).
+    // Keys compare as UTF-8 bytes (BINARY): the keys under a prefix are [prefix, upper) for
+    // the prefixUpperBound below.
     under: db.prepare<[string, string, string], { key: string; value: Buffer; height: number }>(
       'SELECT key, value, height FROM state_items WHERE chain_id = ? AND key >= ? AND key < ? ORDER BY key',
     ),
@@ -237,7 +237,7 @@ export function createSyncedChainData(db: Db): SyncedChainData {
     },
     stateValuesUnder(chainId, prefix) {
       const out = new Map<string, Uint8Array>();
-      for (const r of q.under.iterate(chainId, prefix, `${prefix}\u{10FFFF}`)) {
+      for (const r of q.under.iterate(chainId, prefix, prefixUpperBound(prefix))) {
         if (r.key.startsWith(prefix)) out.set(r.key, new Uint8Array(r.value));
       }
       return out;
@@ -245,7 +245,7 @@ export function createSyncedChainData(db: Db): SyncedChainData {
     storedListing(chainId, prefix) {
       const items: [string, Uint8Array][] = [];
       let height = -1;
-      for (const r of q.under.iterate(chainId, prefix, `${prefix}\u{10FFFF}`)) {
+      for (const r of q.under.iterate(chainId, prefix, prefixUpperBound(prefix))) {
         if (!r.key.startsWith(prefix)) continue;
         items.push([r.key, new Uint8Array(r.value)]);
         height = Math.max(height, r.height);
@@ -276,6 +276,17 @@ export function createSyncedChainData(db: Db): SyncedChainData {
 }
 
 // A batch of state items is all or nothing: throwing out of the transaction body rolls back.
+/**
+ * The least key above every key that starts with `prefix`, in UTF-8 byte order: the prefix
+ * with its last character one higher when that is ASCII below DEL (every prefix the kiosk
+ * lists ends in '/'). Otherwise the prefix and U+10FFFF, the largest code point, which leaves
+ * out only keys continuing with U+10FFFF itself (a noncharacter).
+ */
+export function prefixUpperBound(prefix: string): string {
+  const last = prefix.charCodeAt(prefix.length - 1);
+  return last < 0x7f ? prefix.slice(0, -1) + String.fromCharCode(last + 1) : `${prefix}\u{10FFFF}`;
+}
+
 class RolledBack extends Error {
   constructor(readonly error: SyncedWriteError) {
     super('rolled back');

@@ -30,10 +30,15 @@ import type { LightClient, LightError } from './light-service.js';
 import type { PeerRpc } from './rpc.js';
 
 /**
- * Items a prefix listing may hold before the kiosk stops paging and reports it truncated: a
- * bound on memory and time, far above a unit's roll (~150 bytes a bare roll entry).
+ * Bounds on one prefix listing, on items, on their bytes (key and value; the paths of bare
+ * items are dropped as they arrive) and on pages: past any of them the kiosk stops paging
+ * and reports the prefix truncated. Far above a unit's roll (~130 bytes a bare roll entry:
+ * 100 000 entries are 25 pages and ~12 MiB), and what keeps a validator that sends large or
+ * tiny pages from growing the kiosk's memory or time without limit.
  */
 export const MAX_PREFIX_ITEMS = 1 << 19;
+export const MAX_PREFIX_BYTES = 96 * 2 ** 20;
+export const MAX_PREFIX_PAGES = 1024;
 
 /** The keys and key prefixes a kiosk needs (docs/devnet.md key layout). */
 export interface StateQuery {
@@ -60,8 +65,8 @@ export interface PulledState {
   /** Keys proven absent. */
   readonly absent: readonly string[];
   /**
-   * Prefixes with more than MAX_PREFIX_ITEMS items: not proven, so none of their items is
-   * in `items`.
+   * Prefixes whose listing outgrew MAX_PREFIX_ITEMS, _BYTES or _PAGES: not proven, so none
+   * of their items is in `items` (a caller must not take that for an empty listing).
    */
   readonly truncated: readonly string[];
   /** The digest of every prefix proven whole (or unchanged) at `height`. */
@@ -275,7 +280,8 @@ async function listPrefix(ask: Ask, prefix: string): Promise<Result<Listing, Pul
   const listed: StateItemProof[] = [];
   let emptiness: StateProof | null = null;
   let after: string | null = null;
-  for (;;) {
+  let bytes = 0;
+  for (let page = 1; ; page++) {
     const r = await ask([], prefix, after);
     if (!r.ok) return r;
     let last: string | null = after;
@@ -293,11 +299,16 @@ async function listPrefix(ask: Ask, prefix: string): Promise<Result<Listing, Pul
         return err({ kind: 'bad-proof', key, reason: 'listing out of order' });
       }
       last = key;
-      listed.push(proof.item);
+      // Only the first item's path is used (the listing is proven whole); any other path a
+      // server sends is not kept.
+      listed.push(listed.length === 0 ? proof.item : { ...proof.item, path: [] });
+      bytes += key.length + proof.item.value.byteLength;
     }
     if (r.value.complete) return ok({ listed, emptiness, complete: true });
     if (last === after) return err({ kind: 'peer', message: 'listing made no progress' });
-    if (listed.length >= MAX_PREFIX_ITEMS) return ok({ listed, emptiness, complete: false });
+    const over =
+      listed.length >= MAX_PREFIX_ITEMS || bytes >= MAX_PREFIX_BYTES || page >= MAX_PREFIX_PAGES;
+    if (over) return ok({ listed: [], emptiness: null, complete: false });
     after = last;
   }
 }

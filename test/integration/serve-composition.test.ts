@@ -321,5 +321,28 @@ describe('the composed kiosk from a blank state directory', () => {
     expect(kiosk?.chainView().verifiedHeight ?? 0).toBeGreaterThan(1);
     await rpc('staff.signOut');
     await card({ type: 'removed' });
+
+    // With an unresolved witness conflict nothing stored is used: the listings may have come
+    // from the primary that forked.
+    const recorded = kiosk?.store.evidence.record({
+      chainId: net.genesis.chainId,
+      height: 5,
+      commonHeight: 2,
+      primaryPeer: 'peer-a',
+      witnessPeer: 'peer-b',
+      body: new Uint8Array([1, 2, 3]),
+    });
+    expect(recorded?.ok).toBe(true);
+    await stop();
+    await start();
+    await card({ type: 'present' });
+    await card({ type: 'read', document: ALICE });
+    await until('the roll verdict', async () => {
+      const v = (await rpc('session.get')).value as { eligibility?: { status: string } };
+      eligibility = v.eligibility;
+      return v.eligibility !== undefined && v.eligibility.status !== 'checking';
+    });
+    expect(eligibility).toEqual({ status: 'refused', reason: 'not-on-roll' });
+    await card({ type: 'removed' });
   }, 60_000);
 });

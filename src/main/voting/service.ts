@@ -15,6 +15,8 @@ import {
 import type { PrintError, PrintJob, ReceiptPrinter } from '../../hardware/types.js';
 import { encodeCanonical } from '../../protocol/encoding.js';
 import type { Clock, TimerHandle } from '../../shared/clock.js';
+import { EVENTS } from '../../shared/events.js';
+import type { Logger } from '../../shared/log.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import type { EnqueueError, Store } from '../../store/index.js';
 import { createCastIndex, type CastIndex } from './cast-index.js';
@@ -54,6 +56,8 @@ export interface VotingDeps {
   readonly clock: Clock;
   /** Prepared ballots kept ready per election (default 2). */
   readonly poolTarget?: number;
+  /** For what staff should hear about (a nullifier lookup the chain could not answer). */
+  readonly logger?: Logger;
 }
 
 type Inner =
@@ -220,12 +224,20 @@ export function createVotingService(deps: VotingDeps): VotingService {
     });
     if (asks.length === 0) return new Set();
     let timer: TimerHandle | undefined;
-    const late = new Promise<null>((resolve) => {
-      timer = deps.clock.setTimeout(() => resolve(null), SPENT_LOOKUP_MS);
+    const late = new Promise<'late'>((resolve) => {
+      timer = deps.clock.setTimeout(() => resolve('late'), SPENT_LOOKUP_MS);
     });
-    const r = await Promise.race([deps.chain.spentNullifiers(asks).catch(() => null), late]);
+    const asked = deps.chain.spentNullifiers(asks).catch(() => null);
+    const r = await Promise.race([asked, late]);
     if (timer !== undefined) deps.clock.clearTimeout(timer);
-    return r ?? new Set();
+    if (r !== null && r !== 'late') return r;
+    // The voter goes on; staff should know the chain could not say (counts only: no
+    // identity, no nullifier).
+    deps.logger?.warn(EVENTS.votingSpentUnknown, {
+      reason: r === 'late' ? 'late' : 'unanswered',
+      elections: asks.length,
+    });
+    return new Set();
   }
 
   const openElections = () =>

@@ -44,6 +44,8 @@ export interface VerifiedChainViewOptions {
 
 export type RefreshError =
   | { readonly kind: 'pull'; readonly error: StatePullError }
+  /** Listings too large to page through (state-pull.ts bounds): nothing was replaced. */
+  | { readonly kind: 'truncated'; readonly prefixes: readonly string[] }
   | { readonly kind: 'record'; readonly key: string; readonly message: string }
   | { readonly kind: 'header-time'; readonly height: number };
 
@@ -197,6 +199,11 @@ export function createVerifiedChainView(o: VerifiedChainViewOptions): VerifiedCh
     }
     const first = await o.source.pullState({ keys: [], prefixes, known });
     if (!first.ok) return err({ kind: 'pull', error: first.error });
+    // A listing the kiosk stopped paging is not proven and brings no items: taken as empty,
+    // a validator could empty the roll by sending endless pages. The snapshot stays.
+    if (first.value.truncated.length > 0) {
+      return err({ kind: 'truncated', prefixes: first.value.truncated });
+    }
     const unchanged = new Set(first.value.unchanged);
     const listings = new Map<string, [string, Uint8Array][]>();
     for (const p of prefixes) {

@@ -14,6 +14,7 @@ import {
   keyBit,
   keyBytes,
   MAX_STATE_PATH,
+  StateKeySchema,
   StateProofSchema,
   verifyPrefixComplete,
   verifyPrefixCompleteSorted,
@@ -58,6 +59,16 @@ const keyArb = fc
 const mapArb = fc.uniqueArray(fc.record({ key: keyArb, value: fc.uint8Array({ maxLength: 4 }) }), {
   selector: (e) => e.key,
   maxLength: 24,
+});
+
+describe('state keys on the wire', () => {
+  it('refuses a lone surrogate, which would encode like U+FFFD', () => {
+    expect(StateKeySchema.safeParse('roll/x\uD800').success).toBe(false);
+    expect(StateKeySchema.safeParse('roll/x\uDC00y').success).toBe(false);
+    expect(encodeStateLeaf('x\uD800', v('')).length).toBe(encodeStateLeaf('x\uFFFD', v('')).length);
+    expect(StateKeySchema.safeParse('roll/x\u{1F600}').success).toBe(true);
+    expect(StateKeySchema.safeParse('roll/ж').success).toBe(true);
+  });
 });
 
 describe('leaf encoding', () => {

@@ -17,7 +17,12 @@ import { err, ok } from '../../../src/shared/result.js';
 import type { StateItem, Store } from '../../../src/store/index.js';
 import type { LightClient } from '../../../src/sync/light-service.js';
 import type { PeerRpc } from '../../../src/sync/rpc.js';
-import { pullState, RATE_RETRY_MS, type StateQuery } from '../../../src/sync/state-pull.js';
+import {
+  MAX_PREFIX_PAGES,
+  pullState,
+  RATE_RETRY_MS,
+  type StateQuery,
+} from '../../../src/sync/state-pull.js';
 
 // pullState writes through store.synced only; the real table's rows need stored headers.
 const stored: StateItem[] = [];
@@ -175,6 +180,19 @@ describe('pullState: paged listings', () => {
     n = 0;
     const once = await pullState(light(head).light, limited, store, 'veche-test', q);
     expect(once).toMatchObject({ ok: false, error: { kind: 'peer', message: 'remote' } });
+  });
+
+  it('stops paging past MAX_PREFIX_PAGES and hands over nothing of that prefix', async () => {
+    const many = tree(roll(MAX_PREFIX_PAGES + 5));
+    const s = server(new Map([[9, many]]), 1);
+    const r = await pull(light({ height: 9, appHash: many.root }).light, s.rpc, {
+      keys: [],
+      prefixes: ['roll/u1/'],
+    });
+    expect(r.ok && r.value.truncated).toEqual(['roll/u1/']);
+    expect(r.ok && r.value.items.size).toBe(0);
+    expect(r.ok && r.value.digests.has('roll/u1/')).toBe(false);
+    expect(s.asked).toHaveLength(MAX_PREFIX_PAGES);
   });
 
   it('a page with nothing new is a peer error, not a loop', async () => {

@@ -156,6 +156,7 @@ export function harness(
     canVote: (id) => polls.get(id) ?? false,
     clock: timed,
     poolTarget: 1,
+    ...(opts.logger ? { logger: opts.logger } : {}),
   });
   return {
     world: w,

@@ -337,6 +337,31 @@ describe('verified chain view', () => {
     ).toBeNull();
   });
 
+  it('a listing too large to page through fails the refresh and keeps the snapshot', async () => {
+    const { source } = fakeSource(chainState());
+    let truncate = false;
+    const v = createVerifiedChainView({
+      unit: 'polatsk',
+      source: {
+        ...source,
+        pullState: async (q) => {
+          const r = await source.pullState(q);
+          if (!r.ok || !truncate) return r;
+          // What state-pull hands over for a prefix it stopped paging: nothing of it.
+          const items = new Map([...r.value.items].filter(([k]) => !k.startsWith('roll/')));
+          return ok({ ...r.value, items, truncated: ['roll/polatsk/'] });
+        },
+      },
+    });
+    expect((await v.refresh()).ok).toBe(true);
+    truncate = true;
+    expect(await v.refresh()).toEqual({
+      ok: false,
+      error: { kind: 'truncated', prefixes: ['roll/polatsk/'] },
+    });
+    expect(v.view.onRoll(entry(1))).toBe(true);
+  });
+
   it('a failed pull or a malformed record keeps the previous snapshot', async () => {
     const state = chainState();
     const { source, setFail } = fakeSource(state);

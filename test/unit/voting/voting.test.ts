@@ -13,6 +13,8 @@ import { deriveIdentityKey } from '../../../src/ballot/index.js';
 import { deriveIdentityKeyAsync, documentIdentity } from '../../../src/main/voting/eligibility.js';
 import { receiptTime } from '../../../src/main/voting/receipt.js';
 import { SPENT_LOOKUP_MS } from '../../../src/main/voting/service.js';
+import { EVENTS } from '../../../src/shared/events.js';
+import { memoryLogger } from '../../../src/shared/log.js';
 import { BallotFactory } from '../store/fixtures.js';
 import {
   CITIZEN,
@@ -106,7 +108,9 @@ describe('eligibility', () => {
   it('a chain that cannot answer the nullifier lookup in time: the session starts anyway', async () => {
     h.cleanup();
     let asked = 0;
+    const log = memoryLogger();
     h = harness({
+      logger: log,
       spentNullifiers: () => {
         asked++;
         return new Promise(() => undefined);
@@ -123,6 +127,12 @@ describe('eligibility', () => {
     const r = await pending;
     expect(asked).toBe(1);
     expect(r.ok && r.value.votes.every((v) => v.status === 'open')).toBe(true);
+    // Staff can see it happened; the line holds counts only.
+    const unknown = log.lines.filter((l) => l['event'] === EVENTS.votingSpentUnknown);
+    expect(unknown).toEqual([expect.objectContaining({ reason: 'late' })]);
+    expect(Object.keys(unknown[0] ?? {}).sort()).toEqual(
+      expect.arrayContaining(['elections', 'event', 'reason']),
+    );
     // A chain that says it cannot answer now: the same.
     h.cleanup();
     h = harness({ spentNullifiers: () => Promise.resolve(null) });
