@@ -91,6 +91,8 @@ export const SYNC_EVENTS = {
   submitFailed: 'sync.submit.failed',
   ballotFinal: 'sync.ballot.final',
   statePulled: 'sync.state.pulled',
+  /** A state pull the primary answered wrongly or not at all: the next validator is asked. */
+  statePullFailed: 'sync.state.failed',
   witnessInvalid: 'sync.witness.invalid',
   trustExpired: 'sync.trust.expired',
   evidenceStoreFailed: 'sync.evidence.store-failed',

@@ -172,6 +172,15 @@ export class LightClient {
   }
 
   /** A primary that failed us: the next validator takes over. */
+  /**
+   * A state pull found the primary wrong or unresponsive (a bad proof, a refused or broken
+   * answer): the next validator serves from now on, as after a header failure. Without it a
+   * single faulty validator would keep the kiosk's state stale for good.
+   */
+  primaryFailed(peerId: string): void {
+    if (this.primary.peerId === peerId && this.d.peers.length > 1) this.demotePrimary();
+  }
+
   private demotePrimary(): void {
     this.primaryIdx = (this.primaryIdx + 1) % this.d.peers.length;
   }

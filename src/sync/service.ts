@@ -14,7 +14,7 @@ import { LightClient, type Alarm, type LightError } from './light-service.js';
 import type { SyncProvisioning } from './provisioning.js';
 import { peerRpc, type PeerRpc, type RpcCounters } from './rpc.js';
 import { pullState, type PulledState, type StatePullError, type StateQuery } from './state-pull.js';
-import { ok, type Result } from '../shared/result.js';
+import { err, ok, type Result } from '../shared/result.js';
 import type { ExportSigner } from '../store/index.js';
 import {
   describeEvidenceError,
@@ -255,10 +255,22 @@ export function createSyncService(o: SyncServiceOptions): SyncService {
       return r;
     },
     resolveEvidence: resolve,
-    pullState: (q) =>
-      pullState(light, light.primary, o.store, chainId, q, (ms) => {
-        return new Promise((resolve) => o.clock.setTimeout(resolve, ms));
-      }),
+    async pullState(q) {
+      const wait = (ms: number) => new Promise<void>((r) => o.clock.setTimeout(r, ms));
+      // A primary that answers state wrongly, or not at all, is passed over, and the pull is
+      // asked of the next validator once (each answer is checked the same way).
+      let r: Result<PulledState, StatePullError> = err({ kind: 'peer', message: 'not asked' });
+      for (let attempt = 0; attempt < Math.min(2, peers.length); attempt++) {
+        const peer = light.primary;
+        r = await pullState(light, peer, o.store, chainId, q, wait);
+        if (r.ok) return r;
+        const e = r.error;
+        if (e.kind !== 'peer' && e.kind !== 'bad-proof' && e.kind !== 'wrong-height') return r;
+        logger.warn(EVENTS.statePullFailed, { peer: peer.peerId, kind: e.kind });
+        light.primaryFailed(peer.peerId);
+      }
+      return r;
+    },
     start() {
       if (running) return;
       running = true;
