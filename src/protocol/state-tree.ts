@@ -378,6 +378,7 @@ function* prefixCheck(
   if (first === undefined) return err({ kind: 'incomplete' });
   const p = keyBytes(prefix);
   for (const [i, it] of items.entries()) {
+    if (i > 0 && i % ROOT_STEP === 0) yield;
     if (!underPrefix(it.key, p)) return err({ kind: 'outside-prefix', key: it.key });
     const prev = items[i - 1];
     const order = prev === undefined ? -1 : compareKeys(prev.key, it.key);
