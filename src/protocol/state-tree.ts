@@ -333,18 +333,8 @@ export function verifyPrefixComplete(
   for (let r = run.next(); ; r = run.next()) if (r.done === true) return r.value;
 }
 
-/**
- * verifyPrefixComplete for items already in rising key order (a paged listing), pausing
- * every ROOT_STEP items: a 100 000-entry roll is ~0.8 s of hashing, and the kiosk's event
- * loop serves the voter's screen meanwhile.
- */
-export async function verifyPrefixCompleteSorted(
-  root: Uint8Array,
-  prefix: string,
-  items: readonly StateItemProof[],
-  pause: () => Promise<void>,
-): Promise<Result<Uint8Array, PrefixProofError>> {
-  const run = prefixCheck(root, prefix, items);
+/** Runs a pausable computation to its end, awaiting `pause` at each of its yields. */
+async function runPausing<T>(run: Generator<void, T>, pause: () => Promise<void>): Promise<T> {
   for (let r = run.next(); ; r = run.next()) {
     if (r.done === true) return r.value;
     await pause();
@@ -352,18 +342,28 @@ export async function verifyPrefixCompleteSorted(
 }
 
 /**
+ * verifyPrefixComplete for items already in rising key order (a paged listing), pausing
+ * every ROOT_STEP items: a 100 000-entry roll is ~0.8 s of hashing, and the kiosk's event
+ * loop serves the voter's screen meanwhile.
+ */
+export function verifyPrefixCompleteSorted(
+  root: Uint8Array,
+  prefix: string,
+  items: readonly StateItemProof[],
+  pause: () => Promise<void>,
+): Promise<Result<Uint8Array, PrefixProofError>> {
+  return runPausing(prefixCheck(root, prefix, items), pause);
+}
+
+/**
  * The trie's root over entries in strictly rising key order (the caller's promise: unsorted
  * input gives a wrong root, not an error), pausing every ROOT_STEP entries.
  */
-export async function sortedStateRoot(
+export function sortedStateRoot(
   entries: readonly StateEntry[],
   pause: () => Promise<void>,
 ): Promise<Uint8Array> {
-  const run = sortedRoot(entries);
-  for (let r = run.next(); ; r = run.next()) {
-    if (r.done === true) return r.value;
-    await pause();
-  }
+  return runPausing(sortedRoot(entries), pause);
 }
 
 /** Items between pauses of a pausable check (a few milliseconds of hashing). */
@@ -462,8 +462,8 @@ export function verifyPrefixDigest(
   if (!v.ok) return v;
   const leaf = proof.kind === 'present' ? proof.item : proof.leaf;
   if (leaf === null) return ok(EMPTY_ROOT);
-  const p = utf8ToBytes(prefix);
-  if (!startsWithBytes(utf8ToBytes(leaf.key), p)) return ok(EMPTY_ROOT);
+  const p = keyBytes(prefix);
+  if (!underPrefix(leaf.key, p)) return ok(EMPTY_ROOT);
   const end = 9 * p.length;
   const inside = leaf.path.filter((s) => s.crit >= end);
   return ok(hashUp(leafHash(encodeStateLeaf(leaf.key, leaf.value)), leaf.key, inside));

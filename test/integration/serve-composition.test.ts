@@ -101,6 +101,17 @@ async function stop(): Promise<void> {
   kiosk = undefined;
 }
 
+/** The session's roll verdict, once the check is done. */
+async function rollVerdict(): Promise<unknown> {
+  let eligibility: { status: string } | undefined;
+  await until('the roll verdict', async () => {
+    const v = (await rpc('session.get')).value as { eligibility?: { status: string } };
+    eligibility = v.eligibility;
+    return eligibility !== undefined && eligibility.status !== 'checking';
+  });
+  return eligibility;
+}
+
 async function card(e: Parameters<ReturnType<typeof fakeDevices>['emit']>[0]) {
   fake.emit(e);
   await kiosk?.staff.router.idle();
@@ -304,13 +315,7 @@ describe('the composed kiosk from a blank state directory', () => {
     // "not on the roll" (an empty view would say that). No validator has answered.
     await card({ type: 'present' });
     await card({ type: 'read', document: ALICE });
-    let eligibility: unknown;
-    await until('the roll verdict', async () => {
-      const v = (await rpc('session.get')).value as { eligibility?: { status: string } };
-      eligibility = v.eligibility;
-      return v.eligibility !== undefined && v.eligibility.status !== 'checking';
-    });
-    expect(eligibility).toEqual({ status: 'refused', reason: 'nothing-to-vote' });
+    expect(await rollVerdict()).toEqual({ status: 'refused', reason: 'nothing-to-vote' });
     await card({ type: 'removed' });
     // The election is listed for the staff from the kept view too.
     await card({ type: 'present' });
@@ -337,12 +342,7 @@ describe('the composed kiosk from a blank state directory', () => {
     await start();
     await card({ type: 'present' });
     await card({ type: 'read', document: ALICE });
-    await until('the roll verdict', async () => {
-      const v = (await rpc('session.get')).value as { eligibility?: { status: string } };
-      eligibility = v.eligibility;
-      return v.eligibility !== undefined && v.eligibility.status !== 'checking';
-    });
-    expect(eligibility).toEqual({ status: 'refused', reason: 'not-on-roll' });
+    expect(await rollVerdict()).toEqual({ status: 'refused', reason: 'not-on-roll' });
     await card({ type: 'removed' });
   }, 60_000);
 });
