@@ -237,21 +237,44 @@ export class AppState implements StateView {
 
   /**
    * Up to `limit` keys under a prefix past `after` (key order), without decoding a value: a
-   * page of a listing. The walk still starts at the prefix's first key, which is cheap next
-   * to decoding every value under it for each page of a 100 000-entry roll.
+   * page of a listing. The walk descends to the cursor once (O(depth), not the keys before
+   * it), so paging a prefix of n keys costs O(n), not O(n^2 / page).
    */
   keysAfter(prefix: string, after: string | null, limit: number): string[] {
-    if (this.trie === undefined) return [];
+    if (this.trie === undefined || limit <= 0) return [];
     const bits = keyBytes(prefix);
     const end = 9 * bits.length;
     let n = this.trie;
     while (n instanceof Inner && n.crit < end) n = child(n, keyBit(bits, n.crit));
+    let first = n;
+    while (first instanceof Inner) first = first.left;
+    if (!first.key.startsWith(prefix)) return [];
+    // Subtrees still to walk, the next one in key order last.
+    const pending: TrieNode[] = [];
+    if (after === null) {
+      pending.push(n);
+    } else {
+      // Every key in n shares the prefix's bits, so the first bit where the cursor leaves
+      // the best match in n says where it falls: inside a subtree, or wholly before or
+      // after one (a cursor outside the prefix lands before or after all of n).
+      const ab = keyBytes(after);
+      const c = critBit(ab, search(n, ab).bits);
+      let m = n;
+      while (m instanceof Inner && (c < 0 || m.crit < c)) {
+        const side = keyBit(ab, m.crit);
+        if (side === 0) pending.push(m.right);
+        m = child(m, side);
+      }
+      // c < 0: m is the cursor's own leaf, not past it. Otherwise m's keys agree with the
+      // cursor before bit c and all differ from it there.
+      if (c >= 0 && keyBit(ab, c) === 0) pending.push(m);
+    }
     const out: string[] = [];
-    for (const leaf of inOrder(n)) {
-      if (!leaf.key.startsWith(prefix)) return [];
-      if (after !== null && compareKeys(leaf.key, after) <= 0) continue;
-      if (out.length >= limit) break;
-      out.push(leaf.key);
+    for (let top = pending.pop(); top !== undefined && out.length < limit; top = pending.pop()) {
+      for (const leaf of inOrder(top)) {
+        if (out.length >= limit) break;
+        out.push(leaf.key);
+      }
     }
     return out;
   }

@@ -113,6 +113,41 @@ describe('AppState', () => {
     expect(() => AppState.empty().apply(new Map([['', 1]]))).toThrow(/state key/);
   });
 
+  it('pages past any cursor (listed, unlisted, outside the prefix) are the sorted keys after it, and paging covers the prefix once (property)', () => {
+    const keyArb = fc
+      .tuple(
+        fc.constantFrom('a', 'a/', 'a/b', 'ab', 'b', 'é'),
+        fc.string({ unit: 'binary', maxLength: 5 }),
+      )
+      .map(([f, rest]) => `${f}${rest}`)
+      .filter((k) => k.length > 0 && !/[\uD800-\uDFFF]/.test(k));
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(keyArb, { maxLength: 40 }),
+        fc.constantFrom('a', 'a/', 'a/b', 'b', 'é', 'z'),
+        keyArb,
+        fc.integer({ min: 1, max: 7 }),
+        (keys, prefix, cursor, limit) => {
+          const s = AppState.empty().apply(new Map(keys.map((k) => [k, 1])));
+          const under = [...keys].filter((k) => k.startsWith(prefix)).sort(compareKeys);
+          for (const after of [null, cursor, ...under]) {
+            const rest = under.filter((k) => after === null || compareKeys(k, after) > 0);
+            expect(s.keysAfter(prefix, after, limit)).toEqual(rest.slice(0, limit));
+          }
+          const paged: string[] = [];
+          for (let after: string | null = null; ;) {
+            const page = s.keysAfter(prefix, after, limit);
+            if (page.length === 0) break;
+            paged.push(...page);
+            after = page[page.length - 1] ?? null;
+          }
+          expect(paged).toEqual(under);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('after any sequence of inserts, updates and deletes the incremental trie equals the reference, proves every key and keeps older states (property)', () => {
     // A small alphabet makes prefixes of other keys, shared prefixes and deletions of
     // present keys common; 'é' and the astral character exercise the byte view.
