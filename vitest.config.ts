@@ -16,6 +16,9 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // expect.poll waits on real work (a sync round, a connection): 1 s is tight on a
+          // loaded runner; a poll that can never pass still fails, only later.
+          expect: { poll: { timeout: 5_000 } },
         },
       },
       {
@@ -26,6 +29,7 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          expect: { poll: { timeout: 5_000 } },
           fileParallelism: false,
         },
       },

@@ -113,6 +113,8 @@ export async function runServe(argv: string[]): Promise<number> {
         }
       : {}),
   });
+  // Listened for before readiness is announced: a stop sent on the announcement is clean.
+  const signalled = untilSignal();
   const ready = { type: 'veche-host-ready' as const, origin: host.origin, token: host.token };
   const readyFile = args['ready-file'];
   if (readyFile !== undefined) writeReadyFile(readyFile, ready);
@@ -128,7 +130,7 @@ export async function runServe(argv: string[]): Promise<number> {
   const stopWatchdog = notify.startWatchdog(() => eventLoopResponsive());
 
   const never = new Promise<never>(() => undefined);
-  const why = await Promise.race([untilSignal(), kiosk?.restart ?? never]);
+  const why = await Promise.race([signalled, kiosk?.restart ?? never]);
   const restarting = why === 'provisioned' || why === 'decommissioned';
   if (restarting) await new Promise((r) => setTimeout(r, RESTART_GRACE_MS));
   await notify.stopping();

@@ -66,6 +66,11 @@ export class ManualClock implements Clock {
     this.timers.delete(handle.id);
   }
 
+  /** Timers set and not yet fired or cleared (a test waits for one to be armed). */
+  get pending(): number {
+    return this.timers.size;
+  }
+
   /** Moves time forward, firing due timers in deadline order. */
   advance(ms: number): void {
     const target = this.mono + ms;

@@ -40,7 +40,9 @@ describe('veche-kiosk devnet', () => {
   });
 
   it('starts validator processes, reports them ready, and stops on SIGTERM', async () => {
-    const basePort = 20000 + Math.floor(Math.random() * 20000);
+    // Below the ephemeral range (32768+), where outgoing connections of tests running beside
+    // this one could hold a port; apart from processes.test.ts (24000–31999).
+    const basePort = 16000 + Math.floor(Math.random() * 1000) * 8;
     const child = spawn(
       process.execPath,
       [

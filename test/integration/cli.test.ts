@@ -67,6 +67,14 @@ describe('veche-kiosk CLI', () => {
     expect(code).toBe(0);
   });
 
+  it('demo stops cleanly on a Ctrl-C sent the moment its URL is printed', async () => {
+    const child = start(['demo', '--headless', '--no-chain', '--transport', 'mock']);
+    await firstLineMatching(child, /http:\/\/127\.0\.0\.1:\d+\/#token=/);
+    child.kill('SIGINT');
+    const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+  });
+
   it('serve --simulated announces origin and token as one JSON line, without a dock', async () => {
     const plain = start(['serve', '--simulated', '--transport', 'mock']);
     const line = await firstLineMatching(plain, /^\{.*"veche-host-ready".*\}$/);

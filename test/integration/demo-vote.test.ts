@@ -167,7 +167,7 @@ describe('a vote through the whole demo kiosk', () => {
     expect((await rpc('voting.checkReceipt', { code: qr })).value).toMatchObject({
       status: 'final',
     });
-  });
+  }, 120_000);
 
   it('the jury ballot, once the chain has drawn the jury, is on the drawn juror’s list alone', async () => {
     const votesOf = async (personId: string) => {

@@ -181,10 +181,10 @@ describe('serve --state-dir (the appliance host)', () => {
       kioskId: 'kiosk-proc-1',
       chainId,
     });
-    const log = second.stderr.join('');
-    expect(log).toMatch(
-      /"event":"compose\.ok".*"chain":"running","voting":"running","exportFolder":true/,
-    );
+    // The logger writes asynchronously: the line may reach the pipe after the ready file.
+    await expect
+      .poll(() => second.stderr.join(''), { timeout: 10_000 })
+      .toMatch(/"event":"compose\.ok".*"chain":"running","voting":"running","exportFolder":true/);
     second.child.kill('SIGTERM');
     const [code2] = (await once(second.child, 'exit')) as [number | null];
     expect(code2).toBe(0);

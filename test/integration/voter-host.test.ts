@@ -27,7 +27,8 @@ async function rpc(method: string, body: unknown = {}) {
 
 /** Waits (real time) for the roll check's verdict to reach the session view. */
 async function verdict(): Promise<unknown> {
-  for (let i = 0; i < 400; i++) {
+  const until = Date.now() + 10_000;
+  while (Date.now() < until) {
     const v = (await rpc('session.get')).value as { eligibility?: { status: string } };
     if (v.eligibility && v.eligibility.status !== 'checking') return v.eligibility;
     await new Promise((r) => setTimeout(r, 5));

@@ -139,8 +139,7 @@ describe('host RPC server', () => {
     const s = await post(host, '/rpc/session.get', '{}');
     expect(s.body.value).toMatchObject({ state: 'welcome', greetingName: 'Alesia' });
     await post(host, '/rpc/dock.removeCard', '{}');
-    await new Promise((r) => setTimeout(r, 50));
-    expect(states).toEqual(['attract', 'reading', 'welcome', 'attract']);
+    await expect.poll(() => states).toEqual(['attract', 'reading', 'welcome', 'attract']);
     ws.close();
     // The log names states only: no greeting, no document fields.
     const text = JSON.stringify(log.lines);

@@ -223,10 +223,12 @@ describe('unary request/response', () => {
     );
     const { multiaddr } = await import('@multiformats/multiaddr');
     const stream = await client.libp2p.dialProtocol(multiaddr(addr(server)), echo.id);
-    // Half a frame, then silence.
+    // Half a frame, then silence; time moves only once the server has armed its read
+    // deadline (its clock has no other timer; the stream may reach it after the dial).
+    expect(clock.pending).toBeLessThanOrEqual(1);
     stream.send(new Uint8Array([20, 1, 2]));
     const out = drain(stream);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await expect.poll(() => clock.pending).toBe(1);
     clock.advance(2_999);
     expect(svc.stats.rejected.timeout).toBe(0);
     clock.advance(1);
