@@ -3,6 +3,7 @@
 // implementations that agree on the value always agree on the bytes. See docs/protocol.md.
 import { decode, encode, rfc8949EncodeOptions } from 'cborg';
 import { err, ok, type Result } from '../shared/result.js';
+import { isCanonicalCbor } from './canonical-bytes.js';
 
 /** The data model: no floats, no undefined, integers within the safe range, text map keys. */
 export type Canonical =
@@ -66,12 +67,8 @@ export function decodeCanonical(bytes: Uint8Array): Result<Canonical, DecodeErro
   } catch (e) {
     return err({ kind: 'malformed', message: e instanceof Error ? e.message : String(e) });
   }
-  const again = encode(value, rfc8949EncodeOptions);
-  // Buffer.equals is a memcmp; a JS byte loop here dominated bulk decoding.
-  if (!bufferView(again).equals(bufferView(bytes))) return err({ kind: 'non-canonical' });
+  // The bytes must be the one encoding of that value (canonical-bytes.ts reads it off the
+  // bytes; encoding the value again and comparing cost more than the decode itself).
+  if (!isCanonicalCbor(bytes)) return err({ kind: 'non-canonical' });
   return ok(value as Canonical);
-}
-
-function bufferView(b: Uint8Array): Buffer {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }

@@ -1,0 +1,110 @@
+// Whether bytes are the deterministic encoding (RFC 8949 §4.2.1) of a value in the canonical
+// data model (encoding.ts), read straight off the bytes. decodeCanonical used to prove this
+// by encoding the decoded value again and comparing: that second encoding (a token list, a
+// sort of every map's entries) was most of the cost and garbage of decoding a large answer.
+// One pass here checks what that comparison did: shortest heads, definite lengths, map keys
+// in strictly increasing bytewise order (no duplicates), well-formed UTF-8, and no items
+// outside the model (floats, tags, undefined, simple values). The decoder still runs: this
+// pass only answers "is it the one encoding", on bytes the decoder already accepted.
+import { isUtf8 } from 'node:buffer';
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+/** Where an item ends, or -1 when it is not canonical (or not in the model). */
+function item(b: Uint8Array, at: number): number {
+  if (at >= b.length) return -1;
+  const ib = b[at] as number;
+  const major = ib >> 5;
+  const info = ib & 0x1f;
+  let arg: number;
+  let p = at + 1;
+  if (info < 24) {
+    arg = info;
+  } else if (info === 24) {
+    if (p + 1 > b.length) return -1;
+    arg = b[p] as number;
+    p += 1;
+    if (arg < 24) return -1;
+  } else if (info === 25) {
+    if (p + 2 > b.length) return -1;
+    arg = ((b[p] as number) << 8) | (b[p + 1] as number);
+    p += 2;
+    if (arg < 0x100) return -1;
+  } else if (info === 26) {
+    if (p + 4 > b.length) return -1;
+    arg =
+      (b[p] as number) * 0x1000000 +
+      (((b[p + 1] as number) << 16) | ((b[p + 2] as number) << 8) | (b[p + 3] as number));
+    p += 4;
+    if (arg < 0x10000) return -1;
+  } else if (info === 27) {
+    if (p + 8 > b.length) return -1;
+    const hi =
+      (b[p] as number) * 0x1000000 +
+      (((b[p + 1] as number) << 16) | ((b[p + 2] as number) << 8) | (b[p + 3] as number));
+    const lo =
+      (b[p + 4] as number) * 0x1000000 +
+      (((b[p + 5] as number) << 16) | ((b[p + 6] as number) << 8) | (b[p + 7] as number));
+    p += 8;
+    // Nothing in the model needs more than 2^53 - 1 (a safe integer, or a length).
+    if (hi === 0 || hi > 0x1fffff) return -1;
+    arg = hi * 0x100000000 + lo;
+  } else {
+    // 28–30 are reserved; 31 is an indefinite length or a break.
+    return -1;
+  }
+  switch (major) {
+    case 0:
+      return arg <= MAX_SAFE ? p : -1;
+    case 1:
+      // -1 - arg must stay a safe integer.
+      return arg <= MAX_SAFE - 1 ? p : -1;
+    case 2:
+      return p + arg <= b.length ? p + arg : -1;
+    case 3:
+      if (p + arg > b.length) return -1;
+      return isUtf8(b.subarray(p, p + arg)) ? p + arg : -1;
+    case 4: {
+      for (let i = 0; i < arg && p >= 0; i++) p = item(b, p);
+      return p;
+    }
+    case 5: {
+      let prevStart = -1;
+      let prevEnd = -1;
+      for (let i = 0; i < arg; i++) {
+        // Keys are text (the model's maps are records).
+        if (p >= b.length || (b[p] as number) >> 5 !== 3) return -1;
+        const keyEnd = item(b, p);
+        if (keyEnd < 0) return -1;
+        if (prevStart >= 0 && compareRanges(b, prevStart, prevEnd, p, keyEnd) >= 0) return -1;
+        prevStart = p;
+        prevEnd = keyEnd;
+        p = item(b, keyEnd);
+        if (p < 0) return -1;
+      }
+      return p;
+    }
+    case 6:
+      return -1;
+    case 7:
+      // false, true, null; not undefined, other simple values or floats.
+      return info >= 20 && info <= 22 ? at + 1 : -1;
+    default:
+      return -1;
+  }
+}
+
+/** Bytewise order of b[a0, a1) and b[c0, c1), shorter first on a common prefix. */
+function compareRanges(b: Uint8Array, a0: number, a1: number, c0: number, c1: number): number {
+  const n = Math.min(a1 - a0, c1 - c0);
+  for (let i = 0; i < n; i++) {
+    const d = (b[a0 + i] as number) - (b[c0 + i] as number);
+    if (d !== 0) return d;
+  }
+  return a1 - a0 - (c1 - c0);
+}
+
+/** True when `bytes` hold exactly one item, encoded deterministically within the model. */
+export function isCanonicalCbor(bytes: Uint8Array): boolean {
+  return item(bytes, 0) === bytes.length;
+}
