@@ -108,3 +108,117 @@ function compareRanges(b: Uint8Array, a0: number, a1: number, c0: number, c1: nu
 export function isCanonicalCbor(bytes: Uint8Array): boolean {
   return item(bytes, 0) === bytes.length;
 }
+
+// ---- writing ---------------------------------------------------------------------------
+// The same encoding written directly (cborg builds a token list and sorts every map's
+// entries as encoded tokens first: most of the cost and garbage of a large answer). Values
+// are checked against the model by the caller (encodeCanonical); a property test compares
+// the bytes with cborg's rfc8949 encoder.
+
+/** A growable output buffer. */
+class Out {
+  buf = Buffer.allocUnsafe(256);
+  at = 0;
+
+  room(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.at + n) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.at);
+    this.buf = next;
+  }
+
+  head(major: number, arg: number): void {
+    this.room(9);
+    const m = major << 5;
+    const b = this.buf;
+    if (arg < 24) {
+      b[this.at++] = m | arg;
+    } else if (arg < 0x100) {
+      b[this.at++] = m | 24;
+      b[this.at++] = arg;
+    } else if (arg < 0x10000) {
+      b[this.at++] = m | 25;
+      b.writeUInt16BE(arg, this.at);
+      this.at += 2;
+    } else if (arg < 0x100000000) {
+      b[this.at++] = m | 26;
+      b.writeUInt32BE(arg, this.at);
+      this.at += 4;
+    } else {
+      b[this.at++] = m | 27;
+      b.writeUInt32BE(Math.floor(arg / 0x100000000), this.at);
+      b.writeUInt32BE(arg >>> 0, this.at + 4);
+      this.at += 8;
+    }
+  }
+
+  text(s: string): void {
+    const n = Buffer.byteLength(s, 'utf8');
+    this.head(3, n);
+    this.room(n);
+    this.buf.write(s, this.at, n, 'utf8');
+    this.at += n;
+  }
+
+  bytes(v: Uint8Array): void {
+    this.head(2, v.length);
+    this.room(v.length);
+    this.buf.set(v, this.at);
+    this.at += v.length;
+  }
+}
+
+// eslint-disable-next-line no-control-regex
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** Keys in the order of their encodings: UTF-8 length first, then the bytes. */
+function sortedKeys(keys: string[]): string[] {
+  if (keys.length < 2) return keys;
+  if (keys.every((k) => ASCII.test(k))) {
+    return keys.sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+  }
+  const enc = new Map(keys.map((k) => [k, Buffer.from(k, 'utf8')]));
+  return keys.sort((a, b) => {
+    const x = enc.get(a) as Buffer;
+    const y = enc.get(b) as Buffer;
+    return x.length - y.length || Buffer.compare(x, y);
+  });
+}
+
+function write(out: Out, v: unknown): void {
+  if (v === null) {
+    out.room(1);
+    out.buf[out.at++] = 0xf6;
+  } else if (v === false || v === true) {
+    out.room(1);
+    out.buf[out.at++] = v ? 0xf5 : 0xf4;
+  } else if (typeof v === 'number') {
+    if (v >= 0) out.head(0, v);
+    else out.head(1, -1 - v);
+  } else if (typeof v === 'string') {
+    out.text(v);
+  } else if (v instanceof Uint8Array) {
+    out.bytes(v);
+  } else if (Array.isArray(v)) {
+    out.head(4, v.length);
+    for (const x of v) write(out, x);
+  } else {
+    const o = v as Record<string, unknown>;
+    const keys = sortedKeys(Object.keys(o));
+    out.head(5, keys.length);
+    for (const k of keys) {
+      out.text(k);
+      write(out, o[k]);
+    }
+  }
+}
+
+/** The deterministic encoding of a value already checked against the model. */
+export function writeCanonicalCbor(value: unknown): Uint8Array {
+  const out = new Out();
+  write(out, value);
+  // A copy of the used part, so callers do not hold the (larger) working buffer.
+  return new Uint8Array(out.buf.subarray(0, out.at));
+}

@@ -1,9 +1,9 @@
 // Canonical encoding for everything that is signed or hashed: deterministic CBOR
 // (RFC 8949 §4.2.1 core deterministic encoding) restricted to a small data model, so two
 // implementations that agree on the value always agree on the bytes. See docs/protocol.md.
-import { decode, encode, rfc8949EncodeOptions } from 'cborg';
+import { decode } from 'cborg';
 import { err, ok, type Result } from '../shared/result.js';
-import { isCanonicalCbor } from './canonical-bytes.js';
+import { isCanonicalCbor, writeCanonicalCbor } from './canonical-bytes.js';
 
 /** The data model: no floats, no undefined, integers within the safe range, text map keys. */
 export type Canonical =
@@ -41,7 +41,7 @@ function check(value: unknown, path: string): void {
 /** Encodes a value; throws on values outside the data model (a bug, not an input error). */
 export function encodeCanonical(value: Canonical): Uint8Array {
   check(value, '$');
-  return encode(value, rfc8949EncodeOptions);
+  return writeCanonicalCbor(value);
 }
 
 export type DecodeError = { kind: 'malformed'; message: string } | { kind: 'non-canonical' };

@@ -2,10 +2,10 @@
 // decoded value again. The old rule (decode, check the model, re-encode, compare) is kept here
 // as the reference: on valid encodings, on every one-byte change, insertion and deletion of
 // them, and on random bytes, both must give the same answer and the same value.
-import { decode } from 'cborg';
+import { decode, encode, rfc8949EncodeOptions } from 'cborg';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isCanonicalCbor } from '../../../src/protocol/canonical-bytes.js';
+import { isCanonicalCbor, writeCanonicalCbor } from '../../../src/protocol/canonical-bytes.js';
 import {
   decodeCanonical,
   encodeCanonical,
@@ -78,6 +78,29 @@ describe('canonical bytes', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it("writes the same bytes as cborg's RFC 8949 encoder (property)", () => {
+    fc.assert(
+      fc.property(canonical, (v) => {
+        expect(Buffer.from(writeCanonicalCbor(v)).toString('hex')).toBe(
+          Buffer.from(encode(v, rfc8949EncodeOptions)).toString('hex'),
+        );
+      }),
+      { numRuns: 3000 },
+    );
+    // Keys where UTF-16 and UTF-8 order differ, and long values past each head size.
+    const v = {
+      '\u{1F600}': 1,
+      '\uFFFD': 2,
+      é: 3,
+      z: 4,
+      [`${'k'.repeat(300)}`]: new Uint8Array(70_000),
+      list: Array.from({ length: 300 }, (_, i) => i * 1000),
+    };
+    expect(
+      Buffer.from(writeCanonicalCbor(v)).equals(Buffer.from(encode(v, rfc8949EncodeOptions))),
+    ).toBe(true);
   });
 
   it('agrees with decode-and-re-encode on every edit of an encoding (property)', () => {
