@@ -106,7 +106,11 @@ async function runNode(a: ReturnType<typeof args>, index: number): Promise<void>
     clock,
     logger,
   });
-  if (a.demo && index === 0) {
+  if (a.demo) {
+    // Every validator submits the world (the same bytes: it is derived from the seed and
+    // signatures are deterministic), so the first proposer includes it. Submitted at one
+    // validator only, it waited for that one's turn: a relayed copy is lost while peers
+    // are still starting, or refused by a peer that gets it before what it depends on.
     const world = demoWorld(g.seed, authoritySigner(g.seed), Math.floor(g.genesisTime / 1000));
     // On a resumed chain these are stale (already applied) and refused: harmless.
     for (const tx of world.txs) running.validator.submit(tx);

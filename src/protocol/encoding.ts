@@ -44,6 +44,18 @@ export function encodeCanonical(value: Canonical): Uint8Array {
   return writeCanonicalCbor(value);
 }
 
+/** How cborg reads outside bytes: minimal heads, nothing outside the model, no duplicates. */
+export const CANONICAL_DECODE_OPTIONS = {
+  strict: true,
+  allowIndefinite: false,
+  allowUndefined: false,
+  allowInfinity: false,
+  allowNaN: false,
+  allowBigInt: false,
+  rejectDuplicateMapKeys: true,
+  useMaps: false,
+} as const;
+
 export type DecodeError = { kind: 'malformed'; message: string } | { kind: 'non-canonical' };
 
 /**
@@ -53,16 +65,7 @@ export type DecodeError = { kind: 'malformed'; message: string } | { kind: 'non-
 export function decodeCanonical(bytes: Uint8Array): Result<Canonical, DecodeError> {
   let value: unknown;
   try {
-    value = decode(bytes, {
-      strict: true,
-      allowIndefinite: false,
-      allowUndefined: false,
-      allowInfinity: false,
-      allowNaN: false,
-      allowBigInt: false,
-      rejectDuplicateMapKeys: true,
-      useMaps: false,
-    });
+    value = decode(bytes, CANONICAL_DECODE_OPTIONS);
     check(value, '$');
   } catch (e) {
     return err({ kind: 'malformed', message: e instanceof Error ? e.message : String(e) });

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isCanonicalCbor, writeCanonicalCbor } from '../../../src/protocol/canonical-bytes.js';
 import {
+  CANONICAL_DECODE_OPTIONS,
   decodeCanonical,
   encodeCanonical,
   type Canonical,
@@ -15,16 +16,7 @@ import {
 function reference(bytes: Uint8Array): { kind: string; value?: unknown } {
   let value: unknown;
   try {
-    value = decode(bytes, {
-      strict: true,
-      allowIndefinite: false,
-      allowUndefined: false,
-      allowInfinity: false,
-      allowNaN: false,
-      allowBigInt: false,
-      rejectDuplicateMapKeys: true,
-      useMaps: false,
-    });
+    value = decode(bytes, CANONICAL_DECODE_OPTIONS);
   } catch {
     return { kind: 'malformed' };
   }
