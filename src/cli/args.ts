@@ -26,10 +26,30 @@ export function hostArgs(argv: string[]) {
   }).values;
 }
 
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /** Resolves when the process is asked to stop (Ctrl-C, systemd stop, parent exit). */
 export function untilSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
-      process.once(sig, () => resolve(sig));
+  return listenForStop().signalled;
+}
+
+/**
+ * The same, with a way to stop listening: a caller that fails after it started listening
+ * gives the signals their default action back (else a stop request would only resolve a
+ * promise nobody awaits, and the process would ignore Ctrl-C).
+ */
+export function listenForStop(): { readonly signalled: Promise<string>; dispose(): void } {
+  let resolve: (sig: string) => void = () => undefined;
+  const signalled = new Promise<string>((r) => (resolve = r));
+  const handlers = STOP_SIGNALS.map((sig) => {
+    const f = () => resolve(sig);
+    process.once(sig, f);
+    return [sig, f] as const;
   });
+  return {
+    signalled,
+    dispose() {
+      for (const [sig, f] of handlers) process.off(sig, f);
+    },
+  };
 }

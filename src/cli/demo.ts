@@ -115,8 +115,6 @@ async function runDemoIn(argv: string[], demoDir: string): Promise<number> {
     ...(port !== undefined ? { port } : {}),
   });
 
-  // Listened for before the URL is printed: a Ctrl-C right after it still stops cleanly.
-  const signalled = untilSignal();
   let window: OpenedWindow | null = null;
   if (!args.headless && hasDisplay()) {
     const electron = findElectron();
@@ -152,7 +150,7 @@ async function runDemoIn(argv: string[], demoDir: string): Promise<number> {
   const closed = window
     ? new Promise<string>((r) => window?.child.once('exit', () => r('window closed')))
     : new Promise<string>(() => undefined);
-  const why = await Promise.race([signalled, closed]);
+  const why = await Promise.race([untilSignal(), closed]);
   logger.info(EVENTS.shellBrowserExit, { reason: why });
   window?.close();
   await host.close();

@@ -24,7 +24,7 @@ import { removeReadyFile, writeReadyFile } from '../main/ready-file.js';
 import { createSdNotifier, eventLoopResponsive } from '../main/sd-notify.js';
 import { systemClock } from '../shared/clock.js';
 import { createLogger } from '../shared/log.js';
-import { hostArgs, parsePort, untilSignal } from './args.js';
+import { hostArgs, listenForStop, parsePort } from './args.js';
 
 /** The exit code after a bundle import or a decommission: the host's services are built from
  * the provisioning record, so it exits and its supervisor (systemd `Restart=always`, the
@@ -113,24 +113,34 @@ export async function runServe(argv: string[]): Promise<number> {
         }
       : {}),
   });
-  // Listened for before readiness is announced: a stop sent on the announcement is clean.
-  const signalled = untilSignal();
+  // Listened for before readiness is announced: a stop sent on the announcement (systemd's
+  // notify is awaited below) is clean.
+  const stop = listenForStop();
   const ready = { type: 'veche-host-ready' as const, origin: host.origin, token: host.token };
   const readyFile = args['ready-file'];
-  if (readyFile !== undefined) writeReadyFile(readyFile, ready);
-  else announceReady(ready);
-  // `systemctl status veche-host` shows this line: the technician sees at once what runs.
-  const summary =
-    kiosk === undefined
-      ? ''
-      : `; ${kiosk.provisioning.status().state}, voting ${
-          kiosk.votingState === 'running' ? 'running' : describeUnavailable(kiosk.votingState)
-        }`;
-  await notify.ready(`listening on ${host.origin.replace('http://', '')}${summary}`);
+  try {
+    if (readyFile !== undefined) writeReadyFile(readyFile, ready);
+    else announceReady(ready);
+    // `systemctl status veche-host` shows this line: the technician sees at once what runs.
+    const summary =
+      kiosk === undefined
+        ? ''
+        : `; ${kiosk.provisioning.status().state}, voting ${
+            kiosk.votingState === 'running' ? 'running' : describeUnavailable(kiosk.votingState)
+          }`;
+    await notify.ready(`listening on ${host.origin.replace('http://', '')}${summary}`);
+  } catch (e) {
+    // Not announced: nothing is serving anyone. Stop everything, so the process ends.
+    stop.dispose();
+    await host.close();
+    await kiosk?.close();
+    await sim.close();
+    throw e;
+  }
   const stopWatchdog = notify.startWatchdog(() => eventLoopResponsive());
 
   const never = new Promise<never>(() => undefined);
-  const why = await Promise.race([signalled, kiosk?.restart ?? never]);
+  const why = await Promise.race([stop.signalled, kiosk?.restart ?? never]);
   const restarting = why === 'provisioned' || why === 'decommissioned';
   if (restarting) await new Promise((r) => setTimeout(r, RESTART_GRACE_MS));
   await notify.stopping();

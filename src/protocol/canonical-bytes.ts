@@ -3,7 +3,8 @@
 // by encoding the decoded value again and comparing: that second encoding (a token list, a
 // sort of every map's entries) was most of the cost and garbage of decoding a large answer.
 // One pass here checks what that comparison did: shortest heads, definite lengths, map keys
-// in strictly increasing bytewise order (no duplicates), well-formed UTF-8, and no items
+// in strictly increasing bytewise order (no duplicates), well-formed UTF-8 without a leading
+// byte-order mark (the decoder would drop it), and no items
 // outside the model (floats, tags, undefined, simple values). The decoder still runs: this
 // pass only answers "is it the one encoding", on bytes the decoder already accepted.
 import { isUtf8 } from 'node:buffer';
@@ -63,6 +64,9 @@ function item(b: Uint8Array, at: number): number {
       return p + arg <= b.length ? p + arg : -1;
     case 3:
       if (p + arg > b.length) return -1;
+      // A leading BOM (EF BB BF) is valid UTF-8, but the decoder's TextDecoder drops it:
+      // "\uFEFFabc" would decode to "abc", a second encoding of that value.
+      if (arg >= 3 && b[p] === 0xef && b[p + 1] === 0xbb && b[p + 2] === 0xbf) return -1;
       return isUtf8(b.subarray(p, p + arg)) ? p + arg : -1;
     case 4: {
       for (let i = 0; i < arg && p >= 0; i++) p = item(b, p);

@@ -24,7 +24,12 @@ function check(value: unknown, path: string): void {
   }
   if (value instanceof Uint8Array) return;
   if (Array.isArray(value)) {
-    value.forEach((v, i) => check(v, `${path}[${i}]`));
+    // By index, not forEach: a hole (skipped by forEach) is undefined, outside the model.
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (v === undefined) throw new TypeError(`${path}[${i}]: undefined is not canonical`);
+      check(v, `${path}[${i}]`);
+    }
     return;
   }
   const proto: unknown = typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;

@@ -108,6 +108,22 @@ describe('veche-kiosk CLI', () => {
     expect(existsSync(readyFile)).toBe(false);
   });
 
+  it('serve that cannot announce itself (ready file unwritable) stops with exit 1, not serving unannounced', async () => {
+    const child = start([
+      'serve',
+      '--simulated',
+      '--transport',
+      'mock',
+      '--ready-file',
+      '/nonexistent-veche-dir/ready.json',
+    ]);
+    const stderr: string[] = [];
+    child.stderr?.on('data', (d: Buffer) => stderr.push(d.toString()));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(1);
+    expect(stderr.join('')).toContain('"event":"host.stopped"');
+  });
+
   it('serve explains a missing or malformed device configuration instead of crashing', async () => {
     const none = start(['serve']);
     const errNone: string[] = [];
