@@ -28,15 +28,11 @@ export function hostArgs(argv: string[]) {
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-/** Resolves when the process is asked to stop (Ctrl-C, systemd stop, parent exit). */
-export function untilSignal(): Promise<string> {
-  return listenForStop().signalled;
-}
-
 /**
- * The same, with a way to stop listening: a caller that fails after it started listening
- * gives the signals their default action back (else a stop request would only resolve a
- * promise nobody awaits, and the process would ignore Ctrl-C).
+ * `signalled` resolves when the process is asked to stop (Ctrl-C, systemd stop, parent
+ * exit). A caller that fails after it started listening disposes, giving the signals their
+ * default action back (else a stop request would only resolve a promise nobody awaits, and
+ * the process would ignore Ctrl-C).
  */
 export function listenForStop(): { readonly signalled: Promise<string>; dispose(): void } {
   let resolve: (sig: string) => void = () => undefined;

@@ -22,7 +22,7 @@ import {
 import { systemClock } from '../shared/clock.js';
 import { EVENTS } from '../shared/events.js';
 import { createLogger } from '../shared/log.js';
-import { hostArgs, parsePort, untilSignal } from './args.js';
+import { hostArgs, listenForStop, parsePort } from './args.js';
 
 export async function runDemo(argv: string[]): Promise<number> {
   // Everything the demo writes (its kiosk's store, the staff state and exports, the ready
@@ -115,42 +115,55 @@ async function runDemoIn(argv: string[], demoDir: string): Promise<number> {
     ...(port !== undefined ? { port } : {}),
   });
 
+  // Listened for before the URL is printed: a Ctrl-C the moment it appears would otherwise
+  // meet the signal's default action (seen under load: killed, no clean stop).
+  const stop = listenForStop();
   let window: OpenedWindow | null = null;
-  if (!args.headless && hasDisplay()) {
-    const electron = findElectron();
-    const chromium = findChromium();
-    const shellEntry = 'dist/host/main/electron/main.js';
-    if (electron !== null && existsSync(shellEntry)) {
-      const readyFile = join(demoDir, 'ready.json');
-      writeReadyFile(readyFile, {
-        type: 'veche-host-ready',
-        origin: host.origin,
-        token: host.token,
-      });
-      window = openElectron(electron, shellEntry, readyFile);
-    } else if (chromium !== null) {
-      window = openChromium(host.appUrl, chromium, args.kiosk);
+  try {
+    if (!args.headless && hasDisplay()) {
+      const electron = findElectron();
+      const chromium = findChromium();
+      const shellEntry = 'dist/host/main/electron/main.js';
+      if (electron !== null && existsSync(shellEntry)) {
+        const readyFile = join(demoDir, 'ready.json');
+        writeReadyFile(readyFile, {
+          type: 'veche-host-ready',
+          origin: host.origin,
+          token: host.token,
+        });
+        window = openElectron(electron, shellEntry, readyFile);
+      } else if (chromium !== null) {
+        window = openChromium(host.appUrl, chromium, args.kiosk);
+      }
     }
-  }
-  logger.info(EVENTS.shellStart, { shell: window?.kind ?? 'none' });
-  console.log(
-    `Veche Kiosk demo is running (${sim.transport} devices${chain ? ', local devnet' : ''}).`,
-  );
-  if (window === null) {
-    const why = args.headless
-      ? '--headless'
-      : hasDisplay()
-        ? 'no Chromium or Electron found'
-        : 'no display';
-    console.log(`Open this URL in a browser (${why}):\n  ${host.appUrl}`);
-  } else {
-    console.log(`The UI is open in ${window.kind}. Close it or press Ctrl-C to stop.`);
+    logger.info(EVENTS.shellStart, { shell: window?.kind ?? 'none' });
+    console.log(
+      `Veche Kiosk demo is running (${sim.transport} devices${chain ? ', local devnet' : ''}).`,
+    );
+    if (window === null) {
+      const why = args.headless
+        ? '--headless'
+        : hasDisplay()
+          ? 'no Chromium or Electron found'
+          : 'no display';
+      console.log(`Open this URL in a browser (${why}):\n  ${host.appUrl}`);
+    } else {
+      console.log(`The UI is open in ${window.kind}. Close it or press Ctrl-C to stop.`);
+    }
+  } catch (e) {
+    // Nothing announced: stop everything (and give the signals back) so the process ends.
+    stop.dispose();
+    window?.close();
+    await host.close();
+    await chain?.close();
+    await sim.close();
+    throw e;
   }
 
   const closed = window
     ? new Promise<string>((r) => window?.child.once('exit', () => r('window closed')))
     : new Promise<string>(() => undefined);
-  const why = await Promise.race([untilSignal(), closed]);
+  const why = await Promise.race([stop.signalled, closed]);
   logger.info(EVENTS.shellBrowserExit, { reason: why });
   window?.close();
   await host.close();

@@ -263,12 +263,26 @@ CREATE TABLE linked_headers (
 ) STRICT;
 `;
 
+// The height and digest at which each listing was last proven whole (re-listed or found
+// unchanged): a kiosk restored offline knows how fresh its view is (the items' own heights
+// say only when each last changed) and checks the stored items against the digest.
+const V6 = `
+CREATE TABLE state_listings (
+  chain_id TEXT    NOT NULL,
+  prefix   TEXT    NOT NULL,
+  height   INTEGER NOT NULL CHECK (height >= 0),
+  digest   BLOB    NOT NULL CHECK (length(digest) = 32),
+  PRIMARY KEY (chain_id, prefix)
+) STRICT;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: V1 },
   { version: 2, name: 'no index write on enqueue', sql: V2 },
   { version: 3, name: 'light-client evidence', sql: V3 },
   { version: 4, name: 'undelivered rows in kiosk order', sql: V4 },
   { version: 5, name: 'backwards-linked headers', sql: V5 },
+  { version: 6, name: 'proven listings', sql: V6 },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

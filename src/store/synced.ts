@@ -50,6 +50,13 @@ const stateItemSchema = z.strictObject({
   proof: bytesSchema(0, MAX_BLOB),
 });
 
+const provenListingSchema = z.strictObject({
+  chainId: chainIdSchema,
+  prefix: z.string().min(1).max(512),
+  height: countSchema,
+  digest: bytes32Schema,
+});
+
 export type SyncedWriteError =
   | StorageError
   | { readonly kind: 'invalid'; readonly fields: readonly string[] }
@@ -58,6 +65,25 @@ export type SyncedWriteError =
   /** The referenced validator set or header has not been stored. */
   | { readonly kind: 'missing-reference' };
 
+/** A listing proven whole at `height`: the digest of everything under `prefix` there. */
+export interface ProvenListing {
+  readonly chainId: string;
+  readonly prefix: string;
+  readonly height: number;
+  readonly digest: Uint8Array;
+}
+
+/**
+ * The stored items under a prefix in key order, and the height and digest of the last
+ * whole listing (`proven`: null for a store written before listings were recorded, when
+ * `height` is the newest among the items, -1 for none).
+ */
+export interface StoredListing {
+  readonly items: [string, Uint8Array][];
+  readonly height: number;
+  readonly proven: { readonly height: number; readonly digest: Uint8Array } | null;
+}
+
 export interface SyncedChainData {
   putValidatorSet(hash: Uint8Array, body: Uint8Array): Result<void, SyncedWriteError>;
   validatorSet(hash: Uint8Array): Uint8Array | undefined;
@@ -65,12 +91,13 @@ export interface SyncedChainData {
   latestHeader(chainId: string): VerifiedHeader | undefined;
   header(chainId: string, height: number): VerifiedHeader | undefined;
   /**
-   * Stores (or replaces with a newer proof) verified state items, and deletes `removed`
-   * (keys a whole listing proved gone), in one transaction.
+   * Stores (or replaces with a newer proof) verified state items, deletes `removed` (keys a
+   * whole listing proved gone) and records the listings proven whole, in one transaction.
    */
   putStateItems(
     items: readonly StateItem[],
     removed?: readonly { readonly chainId: string; readonly key: string }[],
+    listings?: readonly ProvenListing[],
   ): Result<void, SyncedWriteError>;
   /** The stored values of the keys under a prefix (what a re-pulled listing compares to). */
   stateValuesUnder(chainId: string, prefix: string): Map<string, Uint8Array>;
@@ -78,10 +105,7 @@ export interface SyncedChainData {
    * The stored items under a prefix in key order (UTF-8 bytes), and the newest height among
    * them (-1 for none): the last listing proven whole, for a view restored offline.
    */
-  storedListing(
-    chainId: string,
-    prefix: string,
-  ): { readonly items: [string, Uint8Array][]; readonly height: number };
+  storedListing(chainId: string, prefix: string): StoredListing;
   /** Keeps a header linked by hashes to a verified one (canonical header bytes). */
   putLinkedHeader(
     chainId: string,
@@ -160,6 +184,15 @@ export function createSyncedChainData(db: Db): SyncedChainData {
       'SELECT header FROM linked_headers WHERE chain_id = ? AND height = ?',
     ),
     deleteItem: db.prepare('DELETE FROM state_items WHERE chain_id = ? AND key = ?'),
+    putListing: db.prepare(
+      `INSERT INTO state_listings (chain_id, prefix, height, digest) VALUES (?, ?, ?, ?)
+       ON CONFLICT (chain_id, prefix) DO UPDATE SET height = excluded.height,
+         digest = excluded.digest
+       WHERE excluded.height >= state_listings.height`,
+    ),
+    listing: db.prepare<[string, string], { height: number; digest: Buffer }>(
+      'SELECT height, digest FROM state_listings WHERE chain_id = ? AND prefix = ?',
+    ),
   };
 
   const putHeaderTx = db.transaction((h: VerifiedHeader): Result<void, SyncedWriteError> => {
@@ -186,6 +219,7 @@ export function createSyncedChainData(db: Db): SyncedChainData {
     (
       items: readonly StateItem[],
       removed: readonly { readonly chainId: string; readonly key: string }[],
+      listings: readonly ProvenListing[],
     ): Result<void, SyncedWriteError> => {
       for (const i of items) {
         if (q.hasHeader.get(i.chainId, i.height) === undefined)
@@ -193,6 +227,11 @@ export function createSyncedChainData(db: Db): SyncedChainData {
         q.putItem.run(i.chainId, i.key, i.height, i.value, i.proof);
       }
       for (const r of removed) q.deleteItem.run(r.chainId, r.key);
+      for (const l of listings) {
+        if (q.hasHeader.get(l.chainId, l.height) === undefined)
+          return rollback({ kind: 'missing-reference' });
+        q.putListing.run(l.chainId, l.prefix, l.height, l.digest);
+      }
       return ok(undefined);
     },
   );
@@ -222,12 +261,14 @@ export function createSyncedChainData(db: Db): SyncedChainData {
       const r = q.headerAt.get(chainId, height);
       return r === undefined ? undefined : toHeader(r);
     },
-    putStateItems(items, removed = []) {
+    putStateItems(items, removed = [], listings = []) {
       const p = z.array(stateItemSchema).safeParse(items);
       if (!p.success) return err({ kind: 'invalid', fields: issuePaths(p.error) });
+      const l = z.array(provenListingSchema).safeParse(listings);
+      if (!l.success) return err({ kind: 'invalid', fields: issuePaths(l.error) });
       const r = catchStorage(() => {
         try {
-          return putItemsTx.immediate(items, removed);
+          return putItemsTx.immediate(items, removed, listings);
         } catch (e) {
           if (e instanceof RolledBack) return err(e.error);
           throw e;
@@ -250,7 +291,14 @@ export function createSyncedChainData(db: Db): SyncedChainData {
         items.push([r.key, new Uint8Array(r.value)]);
         height = Math.max(height, r.height);
       }
-      return { items, height };
+      const l = q.listing.get(chainId, prefix);
+      return l === undefined
+        ? { items, height, proven: null }
+        : {
+            items,
+            height: l.height,
+            proven: { height: l.height, digest: new Uint8Array(l.digest) },
+          };
     },
     putLinkedHeader(chainId, height, hash, header) {
       const r = catchStorage(() => q.putLinked.run(chainId, height, hash, header));

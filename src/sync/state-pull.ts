@@ -249,7 +249,10 @@ async function pullAt(
     for (const key of stored.keys()) removed.push({ chainId, key });
   }
 
-  const saved = store.synced.putStateItems(toStore, removed);
+  // Every listing proven whole at this height, re-listed or unchanged: its height and
+  // digest, so a restored view knows how fresh it is and can check what it reads back.
+  const listings = [...digests].map(([prefix, digest]) => ({ chainId, prefix, height, digest }));
+  const saved = store.synced.putStateItems(toStore, removed, listings);
   if (!saved.ok) return err({ kind: 'storage', message: saved.error.kind });
   return ok({ height, items, absent, truncated, digests, unchanged });
 }

@@ -18,6 +18,7 @@ import type {
   SyncedElection,
 } from './chain-view.js';
 import { toHex } from './hex.js';
+import { equalBytes } from '../../protocol/bytes.js';
 import { sortedStateRoot } from '../../protocol/state-tree.js';
 
 const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -28,8 +29,14 @@ export interface VerifiedStateSource {
   /** A verified header's time (ms since the epoch), or null when it cannot be verified now. */
   headerTime(height: number): Promise<number | null>;
   /** The items under a prefix as the store kept them from the last whole listing, in key
-   * order, with the newest height among them (-1 for none). */
-  storedListing?(prefix: string): { items: [string, Uint8Array][]; height: number };
+   * order, with the height and digest that listing was proven at (`proven`, null for a
+   * store from before listings were recorded: then `height` is the newest among the items,
+   * -1 for none). */
+  storedListing?(prefix: string): {
+    items: [string, Uint8Array][];
+    height: number;
+    proven?: { height: number; digest: Uint8Array } | null;
+  };
 }
 
 export interface VerifiedChainViewOptions {
@@ -232,21 +239,29 @@ export function createVerifiedChainView(o: VerifiedChainViewOptions): VerifiedCh
   > {
     if (o.source.storedListing === undefined) return err({ kind: 'nothing-stored' });
     const listings = new Map<string, [string, Uint8Array][]>();
+    const digests = new Map<string, Uint8Array>();
     let height = -1;
     for (const p of prefixes) {
       const l = o.source.storedListing(p);
       listings.set(p, l.items);
       height = Math.max(height, l.height);
+      const digest = await sortedStateRoot(
+        l.items.map(([key, value]) => ({ key, value })),
+        yieldNow,
+      );
+      // What the store gives back must be what was proven: a damaged row would otherwise be
+      // held as "unchanged" by every later refresh.
+      const proven = l.proven ?? null;
+      if (proven !== null && !equalBytes(digest, proven.digest)) {
+        return err({ kind: 'record', key: p, message: 'stored listing does not match its digest' });
+      }
+      digests.set(p, digest);
     }
     if (height < 0) return err({ kind: 'nothing-stored' });
     const built = await build(listings, height, []);
     if (!built.ok) return built;
     for (const [p, items] of listings) {
-      const digest = await sortedStateRoot(
-        items.map(([key, value]) => ({ key, value })),
-        yieldNow,
-      );
-      held.set(p, { digest, items });
+      held.set(p, { digest: digests.get(p) as Uint8Array, items });
     }
     return built;
   }

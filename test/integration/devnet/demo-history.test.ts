@@ -32,6 +32,7 @@ import { DEFAULT_TRUST_OPTIONS } from '../../../src/sync/light/index.js';
 import type { PeerRpc } from '../../../src/sync/rpc.js';
 import { err } from '../../../src/shared/result.js';
 import { silentLogger } from '../../../src/shared/log.js';
+import { storeDatabase } from '../../../src/store/store.js';
 import { must, testNet, type TestNet } from '../../unit/devnet-net/helpers.js';
 import { kioskSide, type KioskSide } from './verified.js';
 
@@ -183,6 +184,13 @@ describe('the demo history, through verified state', () => {
     expect(p.promises[0]?.text.be).toBe('Адрамантаваць мост праз Дзвіну да восені');
     expect(p.certificate).toMatchObject({ certificateId: `mq-${HEAD}`, valid: true });
 
+    // A few blocks on, nothing under the kiosk's prefixes changed: the listings are proven
+    // again (unchanged digests) at the newer height, which is what a restore will report.
+    await t.until(r.value.height + 3);
+    const again = await verified.refresh();
+    if (!again.ok) throw new Error(JSON.stringify(again.error));
+    expect(again.value.height).toBeGreaterThan(r.value.height);
+
     // Restarted with no validator reachable: a new light client over the same store, and a
     // view restored from what the store kept. Same elections, roll and profiles, days and
     // all (the seating and rating heights were linked headers, kept on disk).
@@ -222,6 +230,8 @@ describe('the demo history, through verified state', () => {
     const restored = await offline.restore();
     if (!restored.ok) throw new Error(JSON.stringify(restored.error));
     expect(restored.value).toMatchObject({ elections: r.value.elections, people: r.value.people });
+    // As fresh as the last proof, not as old as the last change.
+    expect(restored.value.height).toBe(again.value.height);
     expect(offline.view.elections().map((e) => e.ctx.election.electionId)).toEqual(ids);
     expect(offline.view.person(HEAD)).toEqual(verified.view.person(HEAD));
     expect(offline.view.person(ACTING)).toEqual(verified.view.person(ACTING));
@@ -236,5 +246,36 @@ describe('the demo history, through verified state', () => {
       },
     });
     expect(await blank.restore()).toEqual({ ok: false, error: { kind: 'nothing-stored' } });
+
+    // A stored item that no longer matches its listing's digest (a damaged row) is not
+    // restored: every later refresh would otherwise hold it as "unchanged".
+    const db = storeDatabase(kiosk.store);
+    const row = db
+      .prepare<[string, string], { key: string }>(
+        'SELECT key FROM state_items WHERE chain_id = ? AND key >= ? ORDER BY key LIMIT 1',
+      )
+      .get(chainId, `roll/${world.unit}/`);
+    if (row === undefined) throw new Error('no roll row');
+    db.prepare('UPDATE state_items SET value = ? WHERE chain_id = ? AND key = ?').run(
+      Buffer.from([0xf6]),
+      chainId,
+      row.key,
+    );
+    const damaged = createVerifiedChainView({
+      unit: world.unit,
+      source: {
+        pullState: (q) => pullState(offlineLight, unreachable, kiosk.store, chainId, q),
+        headerTime: () => Promise.resolve(null),
+        storedListing: (prefix) => kiosk.store.synced.storedListing(chainId, prefix),
+      },
+    });
+    expect(await damaged.restore()).toEqual({
+      ok: false,
+      error: {
+        kind: 'record',
+        key: `roll/${world.unit}/`,
+        message: 'stored listing does not match its digest',
+      },
+    });
   });
 });

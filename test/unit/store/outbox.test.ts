@@ -33,6 +33,7 @@ describe('outbox', () => {
       'polls',
       'staff_events',
       'state_items',
+      'state_listings',
       'validator_sets',
     ]);
     for (const tb of tables) expect(tb, tb.name).toMatchObject({ strict: 1 });

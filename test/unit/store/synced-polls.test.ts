@@ -130,6 +130,50 @@ describe('synced chain data', () => {
     ).toBe(false);
     expect(store.synced.stateItem('veche-devnet', 'roll/u/a')).toBeDefined();
   });
+
+  it('records the height and digest each listing was proven at; never an older one over a newer', () => {
+    store.synced.putValidatorSet(vset, new Uint8Array(64));
+    for (const h of [4, 6]) store.synced.putHeader(header(h));
+    const item = {
+      chainId: 'veche-devnet',
+      key: 'roll/u/a',
+      height: 4,
+      value: new Uint8Array([1]),
+      proof: new Uint8Array([1]),
+    };
+    const proven = (height: number, d: number) => ({
+      chainId: 'veche-devnet',
+      prefix: 'roll/u/',
+      height,
+      digest: new Uint8Array(32).fill(d),
+    });
+    // Before any listing is recorded, the items' newest height stands in.
+    expect(store.synced.putStateItems([item]).ok).toBe(true);
+    expect(store.synced.storedListing('veche-devnet', 'roll/u/')).toMatchObject({
+      height: 4,
+      proven: null,
+    });
+    expect(store.synced.putStateItems([], [], [proven(6, 2)]).ok).toBe(true);
+    expect(store.synced.storedListing('veche-devnet', 'roll/u/')).toMatchObject({
+      height: 6,
+      proven: { height: 6, digest: new Uint8Array(32).fill(2) },
+    });
+    // An older proof does not replace a newer one; a height without a stored header, or a
+    // digest of the wrong size, is refused and writes nothing.
+    expect(store.synced.putStateItems([], [], [proven(4, 1)]).ok).toBe(true);
+    expect(store.synced.storedListing('veche-devnet', 'roll/u/').proven?.height).toBe(6);
+    const later = { ...item, key: 'roll/u/b', height: 6 };
+    expect(store.synced.putStateItems([later], [], [proven(9, 3)])).toMatchObject({
+      ok: false,
+      error: { kind: 'missing-reference' },
+    });
+    expect(store.synced.stateItem('veche-devnet', 'roll/u/b')).toBeUndefined();
+    const short = { ...proven(6, 3), digest: new Uint8Array(31) };
+    expect(store.synced.putStateItems([], [], [short])).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid' },
+    });
+  });
 });
 
 describe('polls and staff events', () => {
