@@ -60,7 +60,8 @@ export interface RefreshOutcome {
   readonly height: number;
   readonly elections: number;
   readonly people: number;
-  /** Prefixes whose listing the server capped: the view may miss items under them. */
+  /** Always empty: a listing the pull could not prove whole fails the refresh (`truncated`)
+   * instead of narrowing the view. */
   readonly truncated: readonly string[];
 }
 
@@ -225,7 +226,7 @@ export function createVerifiedChainView(o: VerifiedChainViewOptions): VerifiedCh
       if (digest !== undefined) held.set(p, { digest, items: fresh });
       else held.delete(p);
     }
-    return build(listings, first.value.height, first.value.truncated);
+    return build(listings, first.value.height);
   }
 
   /**
@@ -258,7 +259,7 @@ export function createVerifiedChainView(o: VerifiedChainViewOptions): VerifiedCh
       digests.set(p, digest);
     }
     if (height < 0) return err({ kind: 'nothing-stored' });
-    const built = await build(listings, height, []);
+    const built = await build(listings, height);
     if (!built.ok) return built;
     for (const [p, items] of listings) {
       held.set(p, { digest: digests.get(p) as Uint8Array, items });
@@ -269,7 +270,6 @@ export function createVerifiedChainView(o: VerifiedChainViewOptions): VerifiedCh
   async function build(
     listings: ReadonlyMap<string, [string, Uint8Array][]>,
     height: number,
-    truncatedPrefixes: readonly string[],
   ): Promise<Result<RefreshOutcome, RefreshError>> {
     const family = (prefix: string) => listings.get(prefix) ?? [];
 
@@ -328,8 +328,6 @@ export function createVerifiedChainView(o: VerifiedChainViewOptions): VerifiedCh
       for (const entry of j.value.jurors) set.add(toHex(entry));
       jurors.set(electionId, set);
     }
-
-    const truncated = [...truncatedPrefixes];
 
     const people = new Map<string, PersonRecords>();
     const touch = (personId: string): PersonRecords => {
@@ -441,7 +439,7 @@ export function createVerifiedChainView(o: VerifiedChainViewOptions): VerifiedCh
       height,
       elections: elections.length,
       people: people.size,
-      truncated,
+      truncated: [],
     });
   }
 
