@@ -91,13 +91,18 @@ export async function startDemoChain(o: {
   const servers: NetNode[] = [];
   let stopping = false;
   let history: Promise<void> = Promise.resolve();
+  // Ends the scenarios' timed pauses (the recall window) when the demo stops; stopping the
+  // devnet ends their height waits. Without it a demo stopped during a pause stayed alive
+  // until the pause's timer ran out (measured: 2.65 s instead of 1.05 s, in a 3 s pause).
+  const scenarios = new AbortController();
   const cleanup = async () => {
     stopping = true;
+    scenarios.abort(new Error('demo stopped'));
     for (const s of servers) await s.stop().catch(() => undefined);
     net.stop();
-    // Stopping the devnet ends the history's waits; one still in a timed pause (the recall
-    // window) finishes on its own later and finds no validator. Not awaited past a second.
-    await Promise.race([history, sleep(1000)]);
+    // Both ends come at once now; the bound only guards against a wait this misses, and its
+    // timer is unref'd so that it cannot hold the process up itself.
+    await Promise.race([history, new Promise((r) => setTimeout(r, 3000).unref())]);
   };
   try {
     const { world, txs: setup, tokenOf, auth } = demoSetup(net, o.clock.now());
@@ -121,11 +126,16 @@ export async function startDemoChain(o: {
     const juryLog = o.logger.child({ module: 'demo-jury' });
     const historyLog = o.logger.child({ module: 'demo-history' });
     history = Promise.all([
-      runDemoJury(realClockDriver(net), { world, tokenOf, auth, logger: juryLog }).then(
+      runDemoJury(realClockDriver(net, undefined, scenarios.signal), {
+        world,
+        tokenOf,
+        auth,
+        logger: juryLog,
+      }).then(() => undefined, logThrow(juryLog)),
+      runDemoHistory(net, historyLog, auth, scenarios.signal).then(
         () => undefined,
-        logThrow(juryLog),
+        logThrow(historyLog),
       ),
-      runDemoHistory(net, historyLog, auth).then(() => undefined, logThrow(historyLog)),
     ]).then(() => undefined);
 
     for (const [i, n] of net.nodes.entries()) {

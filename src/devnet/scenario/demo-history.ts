@@ -141,8 +141,9 @@ export function runDemoHistory(
   net: Devnet,
   logger: Logger,
   auth?: AuthorityTxs,
+  signal?: AbortSignal,
 ): Promise<Result<RecallScenario, ScenarioError>> {
-  return runRecallScenario(realClockDriver(net), {
+  return runRecallScenario(realClockDriver(net, undefined, signal), {
     ...DEMO_HISTORY,
     logger,
     ...(auth === undefined ? {} : { auth }),

@@ -42,12 +42,38 @@ export interface ScenarioDriver {
   pass(ms: number): Promise<void>;
 }
 
-/** A driver on the real clock: heights are awaited, time passes by waiting. */
-export function realClockDriver(net: Devnet, timeoutMs = 60_000): ScenarioDriver {
+/**
+ * A driver on the real clock: heights are awaited, time passes by waiting. `signal` ends a
+ * wait at once (it rejects with the signal's reason): a stopped demo must not stay alive
+ * for the rest of a recall window's timer.
+ */
+export function realClockDriver(
+  net: Devnet,
+  timeoutMs = 60_000,
+  signal?: AbortSignal,
+): ScenarioDriver {
   return {
     net,
-    until: (h) => net.waitForHeight(h, timeoutMs),
-    pass: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    until: (h) =>
+      signal?.aborted === true
+        ? Promise.reject(signal.reason as Error)
+        : net.waitForHeight(h, timeoutMs),
+    pass: (ms) =>
+      new Promise<void>((resolve, reject) => {
+        if (signal?.aborted === true) {
+          reject(signal.reason as Error);
+          return;
+        }
+        const onAbort = () => {
+          clearTimeout(timer);
+          reject(signal?.reason as Error);
+        };
+        const timer = setTimeout(() => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        }, ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      }),
   };
 }
 
