@@ -114,6 +114,11 @@ export interface SyncedChainData {
     header: Uint8Array,
   ): Result<void, StorageError>;
   linkedHeader(chainId: string, height: number): Uint8Array | undefined;
+  /**
+   * The lowest kept header above `height`, verified or linked (canonical header bytes): where
+   * a backwards walk to `height` starts after a restart, instead of at the trusted head.
+   */
+  nearestHeaderAbove(chainId: string, height: number): Uint8Array | undefined;
   stateItem(chainId: string, key: string): StateItem | undefined;
 }
 
@@ -182,6 +187,16 @@ export function createSyncedChainData(db: Db): SyncedChainData {
     ),
     linked: db.prepare<[string, number], { header: Buffer }>(
       'SELECT header FROM linked_headers WHERE chain_id = ? AND height = ?',
+    ),
+    // One primary-key range step in each table.
+    nearestAbove: db.prepare<[string, number, string, number], { header: Buffer }>(
+      `SELECT header FROM (
+         SELECT * FROM (SELECT height, header FROM headers
+           WHERE chain_id = ? AND height > ? ORDER BY height LIMIT 1)
+         UNION ALL
+         SELECT * FROM (SELECT height, header FROM linked_headers
+           WHERE chain_id = ? AND height > ? ORDER BY height LIMIT 1)
+       ) ORDER BY height LIMIT 1`,
     ),
     deleteItem: db.prepare('DELETE FROM state_items WHERE chain_id = ? AND key = ?'),
     putListing: db.prepare(
@@ -306,6 +321,10 @@ export function createSyncedChainData(db: Db): SyncedChainData {
     },
     linkedHeader(chainId, height) {
       const r = q.linked.get(chainId, height);
+      return r === undefined ? undefined : new Uint8Array(r.header);
+    },
+    nearestHeaderAbove(chainId, height) {
+      const r = q.nearestAbove.get(chainId, height, chainId, height);
       return r === undefined ? undefined : new Uint8Array(r.header);
     },
     stateItem(chainId, key) {

@@ -27,6 +27,7 @@ import type { FetchError, PeerRpc } from './rpc.js';
 import {
   linkedHeader,
   loadTrustedState,
+  nearestHeaderAbove,
   saveLightBlock,
   saveLinkedHeader,
   storedHeader,
@@ -446,14 +447,20 @@ export class LightClient {
     const primary = this.primary;
     const fetched = new Map<number, Header>();
     // Start from the lowest verified header above the target, so proofs for several
-    // heights of one backlog walk each link once.
+    // heights of one backlog walk each link once, and a restarted kiosk starts from what it
+    // kept (a record's height asked before) rather than from its head.
     let from = init.value.header;
+    const nearest = nearestHeaderAbove(this.d.store, this.d.chainId, height);
+    if (nearest !== undefined && nearest.height < from.height) from = nearest;
     for (const [h, hdr] of this.linked) if (h > height && h < from.height) from = hdr;
     const r = await verifyBackwards<FetchError>({
       trusted: from,
       targetHeight: height,
       fetchHeader: async (h) => {
-        const hit = storedHeader(this.d.store, this.d.chainId, h) ?? this.linked.get(h);
+        const hit =
+          storedHeader(this.d.store, this.d.chainId, h) ??
+          this.linked.get(h) ??
+          linkedHeader(this.d.store, this.d.chainId, h);
         if (hit !== undefined) return ok(hit);
         const b = await primary.lightBlock(h);
         if (b.ok) fetched.set(h, b.value.header);

@@ -47,6 +47,16 @@ export function linkedHeader(store: Store, chainId: string, height: number): Hea
   return bytes === undefined ? undefined : HeaderSchema.parse(dec(bytes));
 }
 
+/** The lowest kept header above `height`, verified or linked (both trusted, see above). */
+export function nearestHeaderAbove(
+  store: Store,
+  chainId: string,
+  height: number,
+): Header | undefined {
+  const bytes = store.synced.nearestHeaderAbove(chainId, height);
+  return bytes === undefined ? undefined : HeaderSchema.parse(dec(bytes));
+}
+
 /** Keeps a linked header; a full disk only means it is fetched again next time. */
 export function saveLinkedHeader(store: Store, h: Header): void {
   store.synced.putLinkedHeader(h.chainId, h.height, headerHash(h), enc(h));
