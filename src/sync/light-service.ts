@@ -457,10 +457,9 @@ export class LightClient {
       trusted: from,
       targetHeight: height,
       fetchHeader: async (h) => {
-        const hit =
-          storedHeader(this.d.store, this.d.chainId, h) ??
-          this.linked.get(h) ??
-          linkedHeader(this.d.store, this.d.chainId, h);
+        // The walk starts at the nearest kept header, so these hit only what a concurrent
+        // walk kept meanwhile.
+        const hit = storedHeader(this.d.store, this.d.chainId, h) ?? this.linked.get(h);
         if (hit !== undefined) return ok(hit);
         const b = await primary.lightBlock(h);
         if (b.ok) fetched.set(h, b.value.header);

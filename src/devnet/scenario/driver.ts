@@ -54,10 +54,7 @@ export function realClockDriver(
 ): ScenarioDriver {
   return {
     net,
-    until: (h) =>
-      signal?.aborted === true
-        ? Promise.reject(signal.reason as Error)
-        : net.waitForHeight(h, timeoutMs),
+    until: (h) => untilAborted(() => net.waitForHeight(h, timeoutMs), signal),
     pass: (ms) =>
       new Promise<void>((resolve, reject) => {
         if (signal?.aborted === true) {
@@ -75,6 +72,18 @@ export function realClockDriver(
         signal?.addEventListener('abort', onAbort, { once: true });
       }),
   };
+}
+
+/** The wait, or the signal's reason as soon as it aborts (a wait already under way included). */
+function untilAborted<T>(wait: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return wait();
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  const p = wait();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 export type ScenarioError =

@@ -29,6 +29,36 @@ describe('realClockDriver', () => {
     await expect(realClockDriver(t.net).pass(5)).resolves.toBeUndefined();
   });
 
+  it('ends a height wait under way when its signal aborts, and leaves no listener behind', async () => {
+    t = testNet();
+    const stop = new AbortController();
+    const listeners = { added: 0, removed: 0 };
+    const { signal } = stop;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = (...a: Parameters<typeof add>) => {
+      listeners.added++;
+      add(...a);
+    };
+    signal.removeEventListener = (...a: Parameters<typeof remove>) => {
+      listeners.removed++;
+      remove(...a);
+    };
+    const d = realClockDriver(t.net, 3_600_000, signal);
+    // A pause that ends on its own, then a height that is never reached (the manual clock
+    // does not move): only the abort can end it.
+    await d.pass(1);
+    expect(listeners).toEqual({ added: 1, removed: 1 });
+    const waiting = d.until(1_000);
+    const reason = new Error('demo stopped');
+    setImmediate(() => stop.abort(reason));
+    await expect(waiting).rejects.toBe(reason);
+    // The devnet's own wait ends when it stops; its settling removes our listener.
+    t.net.stop();
+    await new Promise((r) => setImmediate(r));
+    expect(listeners.removed).toBe(listeners.added);
+  });
+
   it('ends a height wait when the devnet stops', async () => {
     t = testNet();
     const d = realClockDriver(t.net, 3_600_000);

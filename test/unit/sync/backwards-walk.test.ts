@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encodeCanonical, type Canonical } from '../../../src/protocol/encoding.js';
 import { headerHash } from '../../../src/protocol/header.js';
 import { ManualClock } from '../../../src/shared/clock.js';
 import { silentLogger } from '../../../src/shared/log.js';
@@ -90,22 +91,35 @@ describe('backwards header walk', () => {
     // From the head: every link from 599 down to 500.
     expect(fetched.length).toBe(100);
 
-    // Restarted: nothing in memory, 500 kept on disk (asked for by height).
+    // Restarted: nothing in memory, 500 kept on disk (asked for by height). A header kept
+    // for another chain between the two is not this chain's.
+    const stranger = buildChain({
+      heights: 480,
+      chainId: 'another-chain',
+      membersAt: () => members([0, 1, 2, 3]),
+    }).at(480).header;
+    const s = store.synced.putLinkedHeader(
+      'another-chain',
+      480,
+      headerHash(stranger),
+      encodeCanonical(stranger as unknown as Canonical),
+    );
+    expect(s.ok).toBe(true);
+    expect(nearestHeaderAbove(store, 'another-chain', 450)?.height).toBe(480);
     expect(nearestHeaderAbove(store, CHAIN_ID, 450)?.height).toBe(500);
     fetched.length = 0;
     const again = client(fetched);
     const at450 = await again.headerAt(450);
     expect(at450).toEqual(ok(chain.at(450).header));
-    // From 500, not from the head at 600 (that would be 150 fetches).
-    expect(fetched.length).toBe(50);
-    expect(Math.max(...fetched)).toBe(499);
+    // From 500, not from the head at 600 (that would be 150 fetches), nor from 480.
+    expect(fetched).toEqual(Array.from({ length: 50 }, (_, i) => 499 - i));
 
     // Above every kept linked header, the verified head is still the start.
     fetched.length = 0;
     expect(await again.headerAt(550)).toEqual(ok(chain.at(550).header));
     expect(fetched.length).toBe(50);
     expect(nearestHeaderAbove(store, CHAIN_ID, HEIGHTS)).toBeUndefined();
-    expect(nearestHeaderAbove(store, 'another-chain', 1)).toBeUndefined();
+    expect(nearestHeaderAbove(store, 'another-chain', 480)).toBeUndefined();
   });
 
   it('refuses a walk whose links do not hash to the kept header', async () => {
@@ -115,6 +129,7 @@ describe('backwards header walk', () => {
     expect((await first.headerAt(500)).ok).toBe(true);
     // A primary that serves another chain below 500: its headers cannot link to the kept one.
     const other = buildChain({ heights: HEIGHTS, membersAt: () => members([4, 5, 6, 7]) });
+    const liarFetched: number[] = [];
     const lying = new LightClient({
       store,
       chainId: CHAIN_ID,
@@ -124,12 +139,14 @@ describe('backwards header walk', () => {
         headerHash: headerHash(chain.at(1).header),
         validatorSet: chain.at(1).validatorSet,
       },
-      peers: [chainPeer('liar', other, [])],
+      peers: [chainPeer('liar', other, liarFetched)],
       clock,
       options: OPTIONS,
       logger: silentLogger,
     });
     const r = await lying.headerAt(450);
-    expect(r.ok).toBe(false);
+    expect(r).toMatchObject({ ok: false, error: { message: 'backwards: hash-chain-broken' } });
+    // Refused at the first link below the kept header: the walk started there.
+    expect(liarFetched).toEqual([499]);
   });
 });
