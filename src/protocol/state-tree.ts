@@ -330,7 +330,9 @@ export function verifyPrefixComplete(
 ): Result<Uint8Array, PrefixProofError> {
   const sorted = [...items].sort((a, b) => compareKeys(a.key, b.key));
   const run = prefixCheck(root, prefix, sorted);
-  for (let r = run.next(); ; r = run.next()) if (r.done === true) return r.value;
+  for (let r = run.next(); ; r = run.next()) {
+    if (r.done === true) return r.value.ok ? ok(r.value.value.digest) : r.value;
+  }
 }
 
 /** Runs a pausable computation to its end, awaiting `pause` at each of its yields. */
@@ -346,13 +348,80 @@ async function runPausing<T>(run: Generator<void, T>, pause: () => Promise<void>
  * every ROOT_STEP items: a 100 000-entry roll is ~0.8 s of hashing, and the kiosk's event
  * loop serves the voter's screen meanwhile.
  */
-export function verifyPrefixCompleteSorted(
+export async function verifyPrefixCompleteSorted(
   root: Uint8Array,
   prefix: string,
   items: readonly StateItemProof[],
   pause: () => Promise<void>,
 ): Promise<Result<Uint8Array, PrefixProofError>> {
+  const r = await runPausing(prefixCheck(root, prefix, items), pause);
+  return r.ok ? ok(r.value.digest) : r;
+}
+
+/**
+ * verifyPrefixCompleteSorted that also gives the digest of each sub-prefix one character
+ * longer than `prefix` (computed on the way: the same hashing). A kiosk that keeps them can
+ * later re-list only the sub-prefixes whose digest changed (docs/sync.md). No groups when a
+ * key equals the prefix itself.
+ */
+export function verifyPrefixCompleteGrouped(
+  root: Uint8Array,
+  prefix: string,
+  items: readonly StateItemProof[],
+  pause: () => Promise<void>,
+): Promise<Result<GroupedDigest, PrefixProofError>> {
   return runPausing(prefixCheck(root, prefix, items), pause);
+}
+
+/** A prefix's digest and its sub-prefixes' subtrees, in key order. */
+export interface GroupedDigest {
+  readonly digest: Uint8Array;
+  readonly groups: readonly Subtree[];
+}
+
+/** The subtree of the keys under one sub-prefix: its root and its first and last keys. */
+export interface Subtree {
+  readonly prefix: string;
+  readonly root: Uint8Array;
+  readonly first: string;
+  readonly last: string;
+}
+
+/** The sub-prefix of `key` one character (code point) longer than `prefix`; null for the prefix itself. */
+export function subPrefixOf(key: string, prefix: string): string | null {
+  const cp = key.codePointAt(prefix.length);
+  if (cp === undefined) return null;
+  return key.slice(0, prefix.length + (cp > 0xffff ? 2 : 1));
+}
+
+/**
+ * The root over consecutive non-empty subtrees, each the keys under one sub-prefix, in
+ * rising key order. It equals the root over all their entries: keys of two sub-prefixes
+ * differ within the sub-prefixes' last character, so every crit between two subtrees is
+ * smaller than every crit inside either, and the stack of sortedRoot (below) treats each
+ * subtree as it would its leaves' reduction. Property-tested against sortedStateRoot.
+ */
+export function foldSubtrees(subtrees: readonly Subtree[]): Uint8Array {
+  const first = subtrees[0];
+  if (first === undefined) return EMPTY_ROOT;
+  const pending: { hash: Uint8Array; crit: number }[] = [];
+  let cur = first.root;
+  let prevLast = keyBytes(first.last);
+  for (let i = 1; i < subtrees.length; i++) {
+    const t = subtrees[i] as Subtree;
+    const crit = critBit(prevLast, keyBytes(t.first));
+    for (let top = pending.at(-1); top !== undefined && top.crit > crit; top = pending.at(-1)) {
+      cur = innerHash(top.crit, top.hash, cur);
+      pending.pop();
+    }
+    pending.push({ hash: cur, crit });
+    cur = t.root;
+    prevLast = keyBytes(t.last);
+  }
+  for (let top = pending.pop(); top !== undefined; top = pending.pop()) {
+    cur = innerHash(top.crit, top.hash, cur);
+  }
+  return cur;
 }
 
 /**
@@ -373,7 +442,7 @@ function* prefixCheck(
   root: Uint8Array,
   prefix: string,
   items: readonly StateItemProof[],
-): Generator<void, Result<Uint8Array, PrefixProofError>> {
+): Generator<void, Result<GroupedDigest, PrefixProofError>> {
   const first = items[0];
   if (first === undefined) return err({ kind: 'incomplete' });
   const p = keyBytes(prefix);
@@ -389,9 +458,36 @@ function* prefixCheck(
   if (!checked.ok) return checked;
   const end = 9 * p.length;
   const above = first.path.filter((s) => s.crit < end);
-  const subtree = yield* sortedRoot(items);
+  const groups = yield* groupRoots(prefix, items);
+  const subtree = groups === null ? yield* sortedRoot(items) : foldSubtrees(groups);
   const h = hashUp(subtree, first.key, above);
-  return equalBytes(h, root) ? ok(subtree) : err({ kind: 'incomplete' });
+  return equalBytes(h, root)
+    ? ok({ digest: subtree, groups: groups ?? [] })
+    : err({ kind: 'incomplete' });
+}
+
+/** Each sub-prefix's subtree over sorted keys under `prefix`; null if one is the prefix. */
+function* groupRoots(
+  prefix: string,
+  items: readonly StateEntry[],
+): Generator<void, Subtree[] | null> {
+  const groups: Subtree[] = [];
+  let start = 0;
+  while (start < items.length) {
+    const sub = subPrefixOf((items[start] as StateEntry).key, prefix);
+    if (sub === null) return null;
+    let end = start + 1;
+    while (end < items.length && (items[end] as StateEntry).key.startsWith(sub)) end++;
+    const slice = items.slice(start, end);
+    groups.push({
+      prefix: sub,
+      root: yield* sortedRoot(slice),
+      first: (slice[0] as StateEntry).key,
+      last: (slice[slice.length - 1] as StateEntry).key,
+    });
+    start = end;
+  }
+  return groups;
 }
 
 /**

@@ -106,6 +106,11 @@ export interface SyncedChainData {
    * them (-1 for none): the last listing proven whole, for a view restored offline.
    */
   storedListing(chainId: string, prefix: string): StoredListing;
+  /**
+   * The digests of the listings proven under a prefix (not the prefix's own), by prefix: the
+   * sub-prefixes a large listing was proven in, so that a change re-lists only theirs.
+   */
+  listingsUnder(chainId: string, prefix: string): Map<string, Uint8Array>;
   /** Keeps a header linked by hashes to a verified one (canonical header bytes). */
   putLinkedHeader(
     chainId: string,
@@ -204,6 +209,9 @@ export function createSyncedChainData(db: Db): SyncedChainData {
        ON CONFLICT (chain_id, prefix) DO UPDATE SET height = excluded.height,
          digest = excluded.digest
        WHERE excluded.height >= state_listings.height`,
+    ),
+    listingsIn: db.prepare<[string, string, string], { prefix: string; digest: Buffer }>(
+      'SELECT prefix, digest FROM state_listings WHERE chain_id = ? AND prefix > ? AND prefix < ? ORDER BY prefix',
     ),
     listing: db.prepare<[string, string], { height: number; digest: Buffer }>(
       'SELECT height, digest FROM state_listings WHERE chain_id = ? AND prefix = ?',
@@ -314,6 +322,13 @@ export function createSyncedChainData(db: Db): SyncedChainData {
             height: l.height,
             proven: { height: l.height, digest: new Uint8Array(l.digest) },
           };
+    },
+    listingsUnder(chainId, prefix) {
+      const out = new Map<string, Uint8Array>();
+      for (const r of q.listingsIn.iterate(chainId, prefix, prefixUpperBound(prefix))) {
+        if (r.prefix.startsWith(prefix)) out.set(r.prefix, new Uint8Array(r.digest));
+      }
+      return out;
     },
     putLinkedHeader(chainId, height, hash, header) {
       const r = catchStorage(() => q.putLinked.run(chainId, height, hash, header));

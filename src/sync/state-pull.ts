@@ -12,15 +12,21 @@
 import { encodeCanonical, type Canonical } from '../protocol/encoding.js';
 import { MAX_STATE_ITEMS } from '../protocol/light-rpc.js';
 import { equalBytes } from '../protocol/bytes.js';
+import { EMPTY_ROOT } from '../protocol/merkle.js';
 import {
   compareKeys,
-  verifyPrefixCompleteSorted,
+  foldSubtrees,
+  sortedStateRoot,
+  subPrefixOf,
+  verifyPrefixCompleteGrouped,
   verifyPrefixDigest,
   verifyPrefixEmpty,
   verifyStateProof,
+  type GroupedDigest,
   type PrefixProofError,
   type StateItemProof,
   type StateProof,
+  type Subtree,
 } from '../protocol/state-tree.js';
 import type { Header } from '../protocol/header.js';
 import type { StateItem, Store } from '../store/index.js';
@@ -56,7 +62,17 @@ export interface StateQuery {
    * advances to the latest header after all.
    */
   readonly atTrusted?: boolean;
+  /** SPLIT_LISTING_AT for this pull (tests use small listings). */
+  readonly splitAt?: number;
 }
+
+/**
+ * A listing of at least this many items is kept with the digests of its sub-prefixes (one
+ * character longer) too, so that a change re-lists only the sub-prefixes it touched: one
+ * voter added to a 100 000-entry roll (`roll/<unit>/<hex>`, 16 sub-prefixes) re-lists ~6 000
+ * entries instead of all of them.
+ */
+export const SPLIT_LISTING_AT = 4096;
 
 export interface PulledState {
   readonly height: number;
@@ -197,6 +213,7 @@ async function pullAt(
   // Held listings: one proof per prefix says whether anything under it changed.
   const known = q.known ?? new Map<string, Uint8Array>();
   const toList: string[] = [];
+  const moved: { prefix: string; digest: Uint8Array }[] = [];
   const held = q.prefixes.filter((p) => known.has(p));
   for (const prefixes of chunk(held, MAX_STATE_ITEMS)) {
     const r = await ask(prefixes, null, null);
@@ -208,11 +225,51 @@ async function pullAt(
         unchanged.push(prefix);
         digests.set(prefix, d.value);
       } else {
-        toList.push(prefix);
+        moved.push({ prefix, digest: d.value });
       }
     }
   }
   toList.push(...q.prefixes.filter((p) => !known.has(p)));
+
+  // Sub-prefix listings proven at this height (kept for the next change), and the writes of
+  // a listing against what the store holds under it.
+  const subListings: { prefix: string; digest: Uint8Array }[] = [];
+  const record = (
+    prefix: string,
+    listed: Iterable<{ key: string; value: Uint8Array }>,
+    stored = store.synced.stateValuesUnder(chainId, prefix),
+  ) => {
+    const proof = encodeCanonical({
+      kind: 'listed',
+      prefix,
+      digest: digests.get(prefix) as Uint8Array,
+    });
+    for (const { key, value } of listed) {
+      items.set(key, value);
+      const before = stored.get(key);
+      stored.delete(key);
+      // An item stored with the same value keeps its earlier row.
+      if (before !== undefined && equalBytes(before, value)) continue;
+      toStore.push({ chainId, key, height, value, proof });
+    }
+    // What a whole listing no longer holds is gone from the chain's state.
+    for (const key of stored.keys()) removed.push({ chainId, key });
+  };
+
+  // A held listing that changed: only the sub-prefixes whose digest moved are listed again,
+  // when the store keeps them and they add up to the prefix's new digest.
+  for (const { prefix, digest } of moved) {
+    const r = await relistMoved(ask, store, chainId, header.appHash, prefix, digest);
+    if (!r.ok) return r;
+    if (r.value === null) {
+      toList.push(prefix);
+      continue;
+    }
+    digests.set(prefix, digest);
+    for (const g of r.value.groups) subListings.push(g);
+    // Unmoved sub-prefixes are read back from the store; the whole is written as one.
+    record(prefix, r.value.entries, r.value.stored);
+  }
 
   for (const prefix of toList) {
     const listing = await listPrefix(ask, prefix);
@@ -233,25 +290,19 @@ async function pullAt(
       }
       return err({ kind: 'bad-proof', key: prefix, reason: `listing ${e.kind}` });
     }
-    digests.set(prefix, whole.value);
-    // A listed item's proof is the listing: the prefix and its digest at this height.
-    const proof = encodeCanonical({ kind: 'listed', prefix, digest: whole.value });
-    const stored = store.synced.stateValuesUnder(chainId, prefix);
-    for (const { key, value } of listed) {
-      items.set(key, value);
-      const before = stored.get(key);
-      stored.delete(key);
-      // An item stored with the same value keeps its earlier row.
-      if (before !== undefined && equalBytes(before, value)) continue;
-      toStore.push({ chainId, key, height, value, proof });
+    digests.set(prefix, whole.value.digest);
+    if (listed.length >= (q.splitAt ?? SPLIT_LISTING_AT)) {
+      for (const g of whole.value.groups) subListings.push({ prefix: g.prefix, digest: g.root });
     }
-    // What a whole listing no longer holds is gone from the chain's state.
-    for (const key of stored.keys()) removed.push({ chainId, key });
+    // A listed item's proof is the listing: the prefix and its digest at this height.
+    record(prefix, listed);
   }
 
   // Every listing proven whole at this height, re-listed or unchanged: its height and
   // digest, so a restored view knows how fresh it is and can check what it reads back.
-  const listings = [...digests].map(([prefix, digest]) => ({ chainId, prefix, height, digest }));
+  const listings = [...digests, ...subListings.map((g) => [g.prefix, g.digest] as const)].map(
+    ([prefix, digest]) => ({ chainId, prefix, height, digest }),
+  );
   const saved = store.synced.putStateItems(toStore, removed, listings);
   if (!saved.ok) return err({ kind: 'storage', message: saved.error.kind });
   return ok({ height, items, absent, truncated, digests, unchanged });
@@ -327,16 +378,89 @@ async function listingIsWhole(
   prefix: string,
   listed: readonly StateItemProof[],
   emptiness: StateProof | null,
-): Promise<Result<Uint8Array, PrefixProofError | PullError>> {
+): Promise<Result<GroupedDigest, PrefixProofError | PullError>> {
   // Pages came in rising key order (listPrefix); the check yields to the event loop as it
   // hashes, so a large roll does not freeze the voter's screen.
-  if (listed.length > 0) {
-    return verifyPrefixCompleteSorted(appHash, prefix, listed, () => new Promise(setImmediate));
-  }
-  if (emptiness !== null) return verifyPrefixEmpty(appHash, prefix, emptiness);
+  if (listed.length > 0) return verifyPrefixCompleteGrouped(appHash, prefix, listed, yieldNow);
+  const empty = (d: Result<Uint8Array, PrefixProofError>) =>
+    d.ok ? ok({ digest: d.value, groups: [] }) : d;
+  if (emptiness !== null) return empty(verifyPrefixEmpty(appHash, prefix, emptiness));
   const r = await ask([prefix], null, null);
   if (!r.ok) return r;
-  return verifyPrefixEmpty(appHash, prefix, r.value.proofs[0] as StateProof);
+  return empty(verifyPrefixEmpty(appHash, prefix, r.value.proofs[0] as StateProof));
+}
+
+const yieldNow = () => new Promise<void>(setImmediate);
+
+/**
+ * A held listing whose digest moved to `digest`, re-listed by sub-prefix: the digests of the
+ * sub-prefixes the store keeps for it (one question), a listing of each that moved (checked
+ * to hash to its digest), the others read back from the store. Their subtrees must fold to
+ * `digest`, which proves that no key lies under a sub-prefix the kiosk does not hold (a new
+ * one sends the caller to a whole listing: null). Also null when nothing is kept for it.
+ */
+async function relistMoved(
+  ask: Ask,
+  store: Store,
+  chainId: string,
+  appHash: Uint8Array,
+  prefix: string,
+  digest: Uint8Array,
+): Promise<
+  Result<
+    {
+      entries: { key: string; value: Uint8Array }[];
+      groups: { prefix: string; digest: Uint8Array }[];
+      stored: Map<string, Uint8Array>;
+    } | null,
+    PullError
+  >
+> {
+  const kept = store.synced.listingsUnder(chainId, prefix);
+  const subs = [...kept.keys()].filter((k) => subPrefixOf(k, prefix) === k).sort(compareKeys);
+  if (subs.length === 0 || subs.length > MAX_STATE_ITEMS) return ok(null);
+  const r = await ask(subs, null, null);
+  if (!r.ok) return r;
+  const stored = store.synced.stateValuesUnder(chainId, prefix);
+  // The stored items by sub-prefix, in key order (stateValuesUnder's).
+  const bySub = new Map<string, { key: string; value: Uint8Array }[]>();
+  for (const [key, value] of stored) {
+    const sub = subPrefixOf(key, prefix);
+    if (sub === null || !kept.has(sub)) return ok(null);
+    const list = bySub.get(sub);
+    if (list === undefined) bySub.set(sub, [{ key, value }]);
+    else list.push({ key, value });
+  }
+  const entries: { key: string; value: Uint8Array }[] = [];
+  const subtrees: Subtree[] = [];
+  const groups: { prefix: string; digest: Uint8Array }[] = [];
+  for (const [i, sub] of subs.entries()) {
+    const d = verifyPrefixDigest(appHash, sub, r.value.proofs[i] as StateProof);
+    if (!d.ok) return err({ kind: 'bad-proof', key: sub, reason: `digest ${d.error.kind}` });
+    groups.push({ prefix: sub, digest: d.value });
+    let mine: { key: string; value: Uint8Array }[];
+    if (equalBytes(d.value, kept.get(sub) as Uint8Array)) {
+      mine = bySub.get(sub) ?? [];
+    } else if (equalBytes(d.value, EMPTY_ROOT)) {
+      mine = [];
+    } else {
+      const listing = await listPrefix(ask, sub);
+      if (!listing.ok) return listing;
+      if (!listing.value.complete) return ok(null);
+      mine = listing.value.listed;
+      if (!equalBytes(await sortedStateRoot(mine, yieldNow), d.value)) {
+        return err({ kind: 'bad-proof', key: sub, reason: 'listing incomplete' });
+      }
+    }
+    const first = mine[0];
+    const last = mine[mine.length - 1];
+    if (first === undefined || last === undefined) continue;
+    subtrees.push({ prefix: sub, root: d.value, first: first.key, last: last.key });
+    entries.push(...mine);
+  }
+  // Sub-prefixes that do not make up the prefix (a new one appeared): list it whole.
+  if (!equalBytes(foldSubtrees(subtrees), digest)) return ok(null);
+  return ok({ entries, groups, stored });
 }
 
 function chunk<T>(xs: readonly T[], n: number): T[][] {

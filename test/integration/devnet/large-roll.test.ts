@@ -84,15 +84,33 @@ describe('a roll larger than one answer', () => {
     expect(asked.flatMap((q) => q.keys)).toContain(`roll/${UNIT}/`);
     expect(v.view.onRoll(entries[ROLL - 1] as Uint8Array)).toBe(true);
 
-    // One voter more: the roll is fetched again, whole.
+    // One voter more: only the newcomer's sub-prefix (its first hex digit) is listed again,
+    // after one question for the digests of all 16; the view still has every entry.
     const newcomer = new Uint8Array(randomBytes(32));
     addToRoll([newcomer]);
     await t.until(t.net.validator(0).committedHeight + 2);
     asked.length = 0;
     expect((await v.refresh()).ok).toBe(true);
-    expect(asked.filter((q) => q.prefix === `roll/${UNIT}/`).length).toBeGreaterThanOrEqual(3);
+    const sub = `roll/${UNIT}/${hex(newcomer).slice(0, 1)}`;
+    expect(asked.filter((q) => q.prefix === `roll/${UNIT}/`)).toEqual([]);
+    expect(asked.filter((q) => q.prefix !== null).map((q) => q.prefix)).toEqual([sub]);
+    expect(asked.find((q) => q.keys.includes(sub))?.keys).toHaveLength(16);
     expect(v.view.onRoll(newcomer)).toBe(true);
-    expect(v.view.onRoll(entries[0] as Uint8Array)).toBe(true);
+    expect(entries.every((e) => v.view.onRoll(e))).toBe(true);
+
+    // One voter fewer is not possible on this chain (the roll only grows); a second newcomer
+    // under another digit is again one sub-prefix.
+    let other = new Uint8Array(randomBytes(32));
+    while (hex(other)[0] === hex(newcomer)[0]) other = new Uint8Array(randomBytes(32));
+    addToRoll([other]);
+    await t.until(t.net.validator(0).committedHeight + 2);
+    asked.length = 0;
+    expect((await v.refresh()).ok).toBe(true);
+    expect(asked.filter((q) => q.prefix !== null).map((q) => q.prefix)).toEqual([
+      `roll/${UNIT}/${hex(other).slice(0, 1)}`,
+    ]);
+    expect(v.view.onRoll(other)).toBe(true);
+    expect(v.view.onRoll(newcomer)).toBe(true);
 
     // A restarted kiosk restores the roll from its store, and its first refresh online
     // fetches no page: the digests of the stored listings are the chain's.

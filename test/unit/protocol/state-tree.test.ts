@@ -18,6 +18,9 @@ import {
   StateProofSchema,
   verifyPrefixComplete,
   verifyPrefixCompleteSorted,
+  verifyPrefixCompleteGrouped,
+  foldSubtrees,
+  subPrefixOf,
   ROOT_STEP,
   compareKeys,
   verifyPrefixDigest,
@@ -368,6 +371,51 @@ describe('prefix listings: completeness and emptiness', () => {
         expect(verifyPrefixEmpty(t.root, prefix, t.prove(prefix)).ok).toBe(false);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('the grouped check gives every sub-prefix its own digest, and folding them gives the whole', async () => {
+    const noPause = () => Promise.resolve();
+    await fc.assert(
+      fc.asyncProperty(mapArb, keyArb, fc.nat(), fc.nat(), async (es, prefixSeed, pick, drop) => {
+        const base = es[pick % Math.max(1, es.length)]?.key ?? prefixSeed;
+        const prefix = [...base].slice(0, 1 + (pick % [...base].length)).join('') || prefixSeed;
+        const t = buildStateTree(es);
+        const items = listing(es, prefix).sort((a, b) => compareKeys(a.key, b.key));
+        if (items.length === 0) return;
+        const r = await verifyPrefixCompleteGrouped(t.root, prefix, items, noPause);
+        if (!r.ok) throw new Error(`an honest listing refused: ${r.error.kind}`);
+        const under = es.filter((e) => e.key.startsWith(prefix));
+        expect(r.value.digest).toEqual(buildStateTree(under).root);
+        if (under.some((e) => e.key === prefix)) {
+          expect(r.value.groups).toEqual([]);
+          return;
+        }
+        // Each group: the keys one character past the prefix, its digest the one a proof for
+        // the sub-prefix gives; together, every key once, in order.
+        const seen: string[] = [];
+        for (const g of r.value.groups) {
+          const mine = under.filter((e) => subPrefixOf(e.key, prefix) === g.prefix);
+          expect(g.root).toEqual(buildStateTree(mine).root);
+          expect(verifyPrefixDigest(t.root, g.prefix, t.prove(g.prefix))).toEqual({
+            ok: true,
+            value: g.root,
+          });
+          expect([g.first, g.last]).toEqual([
+            items.find((i) => i.key.startsWith(g.prefix))?.key,
+            items.findLast((i) => i.key.startsWith(g.prefix))?.key,
+          ]);
+          seen.push(...mine.map((e) => e.key));
+        }
+        expect(seen.sort(compareKeys)).toEqual(items.map((i) => i.key));
+        expect(foldSubtrees(r.value.groups)).toEqual(r.value.digest);
+        // A group gone (its keys removed): the fold of the rest is the root of what is left.
+        const gone = r.value.groups[drop % r.value.groups.length];
+        const rest = r.value.groups.filter((g) => g !== gone);
+        const left = under.filter((e) => subPrefixOf(e.key, prefix) !== gone?.prefix);
+        expect(foldSubtrees(rest)).toEqual(buildStateTree(left).root);
+      }),
+      { numRuns: 400 },
     );
   });
 

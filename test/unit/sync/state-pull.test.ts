@@ -38,6 +38,8 @@ const store = {
     stateValuesUnder(_chainId: string, prefix: string) {
       return new Map([...table].filter(([k]) => k.startsWith(prefix)));
     },
+    // Keeps no sub-prefix listings: a changed held listing is listed whole.
+    listingsUnder: () => new Map<string, Uint8Array>(),
   },
 } as unknown as Store;
 
@@ -340,5 +342,116 @@ describe('pullState: held listings and quick lookups', () => {
     });
     expect(gone).toMatchObject({ ok: true, value: { height: 6 } });
     expect(l.advanced()).toBe(1);
+  });
+});
+
+describe('pullState: a large held listing that changed is re-listed by sub-prefix', () => {
+  // A store that keeps items and listings as the real one does (putStateItems' three parts).
+  const items = new Map<string, Uint8Array>();
+  const listings = new Map<string, Uint8Array>();
+  const splitStore = {
+    synced: {
+      putStateItems(
+        put: readonly StateItem[],
+        removed: readonly { key: string }[] = [],
+        proven: readonly { prefix: string; digest: Uint8Array }[] = [],
+      ) {
+        for (const i of put) items.set(i.key, i.value);
+        for (const r of removed) items.delete(r.key);
+        for (const l of proven) listings.set(l.prefix, l.digest);
+        return ok(undefined);
+      },
+      stateValuesUnder: (_c: string, prefix: string) =>
+        new Map(
+          [...items].filter(([k]) => k.startsWith(prefix)).sort(([a], [b]) => compareKeys(a, b)),
+        ),
+      listingsUnder: (_c: string, prefix: string) =>
+        new Map([...listings].filter(([p]) => p.startsWith(prefix) && p !== prefix)),
+    },
+  } as unknown as Store;
+
+  const P = 'roll/u1/';
+  const group = (d: string, n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      key: `${P}${d}${String(i).padStart(3, '0')}`,
+      value: utf8ToBytes(`${d}${i}`),
+    }));
+  let entries: StateEntry[] = [...['0', '1', '2', '3'].flatMap((d) => group(d, 5)), ...others];
+  let height = 1;
+  const trees = new Map<number, ReturnType<typeof tree>>();
+  let digest: Uint8Array | undefined;
+
+  /** The chain moves to `next`, and the kiosk pulls the roll holding what it proved last. */
+  async function step(next: StateEntry[], fault: Fault = 'none') {
+    entries = next;
+    height++;
+    const t = tree(entries);
+    trees.set(height, t);
+    const s = server(trees, 3, fault, 0);
+    const known = digest === undefined ? undefined : new Map([[P, digest]]);
+    const r = await pullState(
+      light({ height, appHash: t.root }).light,
+      s.rpc,
+      splitStore,
+      'veche-test',
+      { keys: [], prefixes: [P], splitAt: 8, ...(known === undefined ? {} : { known }) },
+    );
+    if (r.ok) digest = r.value.digests.get(P);
+    const listed = s.asked.filter((q) => q.prefix !== null).map((q) => q.prefix);
+    return { r, listed: [...new Set(listed)], t };
+  }
+
+  const under = (es: readonly StateEntry[], p: string) => es.filter((e) => e.key.startsWith(p));
+  const expectHeld = (r: Awaited<ReturnType<typeof step>>['r']) => {
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    const want = under(entries, P);
+    expect([...r.value.items].filter(([k]) => k.startsWith(P))).toEqual(
+      want.sort((a, b) => compareKeys(a.key, b.key)).map((e) => [e.key, e.value]),
+    );
+    expect([...items].filter(([k]) => k.startsWith(P)).sort()).toEqual(
+      want.map((e) => [e.key, e.value]).sort(),
+    );
+    expect(r.value.digests.get(P)).toEqual(buildStateTree(want).root);
+  };
+
+  it('lists whole once, then only what moved; a new sub-prefix or a gap sends it whole', async () => {
+    // First pull: whole, and the four sub-prefixes' digests are kept.
+    const first = await step(entries);
+    expect(first.listed).toEqual([P]);
+    expectHeld(first.r);
+    for (const d of ['0', '1', '2', '3']) {
+      expect(listings.get(`${P}${d}`)).toEqual(buildStateTree(under(entries, `${P}${d}`)).root);
+    }
+
+    // One key more under "2": one question for the four digests, one listing of "2".
+    const added = await step([...entries, { key: `${P}2999`, value: utf8ToBytes('new') }]);
+    expect(added.listed).toEqual([`${P}2`]);
+    expectHeld(added.r);
+    expect(listings.get(`${P}2`)).toEqual(buildStateTree(under(entries, `${P}2`)).root);
+
+    // A value changed under "0" and everything under "3" gone: "0" is listed, "3" is not
+    // (its digest is the empty one), and its keys leave the store.
+    const changed = await step(
+      entries
+        .filter((e) => !e.key.startsWith(`${P}3`))
+        .map((e) => (e.key === `${P}0001` ? { ...e, value: utf8ToBytes('changed') } : e)),
+    );
+    expect(changed.listed).toEqual([`${P}0`]);
+    expectHeld(changed.r);
+
+    // A key under a sub-prefix the kiosk does not hold: the kept ones no longer make up the
+    // whole, so the prefix is listed whole.
+    const fresh = await step([...entries, { key: `${P}7000`, value: utf8ToBytes('seven') }]);
+    expect(fresh.listed).toEqual([P]);
+    expectHeld(fresh.r);
+
+    // A server that leaves an item out of a moved sub-prefix's listing is refused.
+    const before = new Map(items);
+    const liar = await step([...entries, { key: `${P}1999`, value: utf8ToBytes('x') }], 'drop-one');
+    expect(liar.r).toMatchObject({
+      ok: false,
+      error: { kind: 'bad-proof', key: `${P}1`, reason: 'listing incomplete' },
+    });
+    expect(items).toEqual(before);
   });
 });
