@@ -473,6 +473,7 @@ function* groupRoots(
 ): Generator<void, Subtree[] | null> {
   const groups: Subtree[] = [];
   let start = 0;
+  let sincePause = 0;
   while (start < items.length) {
     const sub = subPrefixOf((items[start] as StateEntry).key, prefix);
     if (sub === null) return null;
@@ -485,6 +486,13 @@ function* groupRoots(
       first: (slice[0] as StateEntry).key,
       last: (slice[slice.length - 1] as StateEntry).key,
     });
+    // sortedRoot pauses every ROOT_STEP items of one group; many small groups pause too.
+    const n = end - start;
+    sincePause = n >= ROOT_STEP ? n % ROOT_STEP : sincePause + n;
+    if (sincePause >= ROOT_STEP) {
+      sincePause = 0;
+      yield;
+    }
     start = end;
   }
   return groups;

@@ -259,7 +259,8 @@ async function pullAt(
   // A held listing that changed: only the sub-prefixes whose digest moved are listed again,
   // when the store keeps them and they add up to the prefix's new digest.
   for (const { prefix, digest } of moved) {
-    const r = await relistMoved(ask, store, chainId, header.appHash, prefix, digest);
+    const before = { held: known.get(prefix) as Uint8Array, now: digest };
+    const r = await relistMoved(ask, store, chainId, header.appHash, prefix, before);
     if (!r.ok) return r;
     if (r.value === null) {
       toList.push(prefix);
@@ -405,7 +406,7 @@ async function relistMoved(
   chainId: string,
   appHash: Uint8Array,
   prefix: string,
-  digest: Uint8Array,
+  digest: { held: Uint8Array; now: Uint8Array },
 ): Promise<
   Result<
     {
@@ -431,6 +432,22 @@ async function relistMoved(
     if (list === undefined) bySub.set(sub, [{ key, value }]);
     else list.push({ key, value });
   }
+  // The kept sub-prefix digests are trusted for what the store holds only if they make up
+  // the digest held for it: rows left from an older split (the listing shrank, or was listed
+  // whole since) do not, and then the prefix is listed whole.
+  const keptTrees: Subtree[] = [];
+  for (const sub of subs) {
+    const mine = bySub.get(sub);
+    const [first, last] = [mine?.[0], mine?.[mine.length - 1]];
+    if (first === undefined || last === undefined) continue;
+    keptTrees.push({
+      prefix: sub,
+      root: kept.get(sub) as Uint8Array,
+      first: first.key,
+      last: last.key,
+    });
+  }
+  if (!equalBytes(foldSubtrees(keptTrees), digest.held)) return ok(null);
   const entries: { key: string; value: Uint8Array }[] = [];
   const subtrees: Subtree[] = [];
   const groups: { prefix: string; digest: Uint8Array }[] = [];
@@ -456,10 +473,10 @@ async function relistMoved(
     const last = mine[mine.length - 1];
     if (first === undefined || last === undefined) continue;
     subtrees.push({ prefix: sub, root: d.value, first: first.key, last: last.key });
-    entries.push(...mine);
+    for (const e of mine) entries.push(e);
   }
   // Sub-prefixes that do not make up the prefix (a new one appeared): list it whole.
-  if (!equalBytes(foldSubtrees(subtrees), digest)) return ok(null);
+  if (!equalBytes(foldSubtrees(subtrees), digest.now)) return ok(null);
   return ok({ entries, groups, stored });
 }
 

@@ -468,6 +468,19 @@ describe('prefix listings: completeness and emptiness', () => {
     expect(r).toEqual({ ok: true, value: buildStateTree(es).root });
     // Every ROOT_STEP items of the order check, and again of the hashing.
     expect(pauses).toBe(6);
+    // Many small sub-prefixes: the grouped check pauses as it hashes them too.
+    const chars = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-_';
+    const spread = Array.from({ length: 3 * ROOT_STEP + 5 }, (_, i) => ({
+      key: `roll/v/${chars[i % chars.length] as string}${String(i).padStart(6, '0')}`,
+      value: v(`s${i}`),
+    }));
+    const ts = buildStateTree(spread);
+    const listed = listing(spread, 'roll/v/').sort((a, b) => compareKeys(a.key, b.key));
+    pauses = 0;
+    const g = await verifyPrefixCompleteGrouped(ts.root, 'roll/v/', listed, pause);
+    expect(g.ok && g.value.groups.length).toBe(chars.length);
+    // 3 of the order check, and at least 2 more while hashing groups of ~200 items.
+    expect(pauses).toBeGreaterThanOrEqual(5);
     // Out of order, or one left out: refused.
     const swapped = [items[1], items[0], ...items.slice(2)] as StateItemProof[];
     expect(await verifyPrefixCompleteSorted(t.root, 'roll/u/', swapped, pause)).toMatchObject({

@@ -454,4 +454,27 @@ describe('pullState: a large held listing that changed is re-listed by sub-prefi
     });
     expect(items).toEqual(before);
   });
+
+  it('does not trust sub-prefix digests left from an older split', async () => {
+    // The listing shrinks below the split (listed whole, no sub-prefix rows written, the old
+    // ones stay), changes again, then one sub-prefix is back to what its old row says. The
+    // old rows do not make up the held digest, so they are not trusted: listed whole.
+    const g0 = group('0', 5);
+    const shrunk = await step([
+      { key: `${P}0000`, value: utf8ToBytes('00') },
+      { key: `${P}8000`, value: utf8ToBytes('eight') },
+      ...others,
+    ]);
+    // (Its moved sub-prefixes are listed before the fold shows the new one: then whole.)
+    expect(shrunk.listed.at(-1)).toBe(P);
+    expectHeld(shrunk.r);
+    const one = await step([{ key: `${P}0000`, value: utf8ToBytes('00x') }, ...others]);
+    expectHeld(one.r);
+    expect(one.listed).toEqual([P]);
+    // The row of "0" says what "0" will be again (as a row from the first split would).
+    listings.set(`${P}0`, buildStateTree(g0).root);
+    const back = await step([...g0, ...others]);
+    expect(back.listed).toEqual([P]);
+    expectHeld(back.r);
+  });
 });
