@@ -56,6 +56,7 @@ import {
 } from '../src/devnet/rpc.js';
 import { DEFAULT_SEED } from '../src/devnet/genesis.js';
 import { authoritySigner } from '../src/devnet/keys.js';
+import { ballotTxOf } from '../src/devnet/scenario/driver.js';
 import { demoWorld, type DemoWorld } from '../src/devnet/world.js';
 import { createNetNode, type NetNode } from '../src/net/node.js';
 import { serve } from '../src/net/reqres.js';
@@ -518,17 +519,7 @@ function validatorCeiling(): {
     seq++;
     if (!sealed.ok) throw new Error(`ceiling: ${e.kind}: ${JSON.stringify(sealed.error)}`);
     const s = sealed.value;
-    const tx = encodeTx({
-      body: {
-        kind: 'ballot',
-        electionId: e.electionId,
-        kioskId: world.kiosk.kioskId,
-        nullifier: s.envelope.nullifier,
-        ballotId: s.ballotId,
-        envelope: s.signed.bytes,
-      },
-      signature: s.signed.signature,
-    });
+    const tx = ballotTxOf(e.electionId, world.kiosk.kioskId, s);
     const samples: number[] = [];
     for (let i = 0; i < 7; i++) {
       const t0 = performance.now();

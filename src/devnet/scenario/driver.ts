@@ -191,18 +191,23 @@ export class KioskSealer {
     return ok(r.value);
   }
   ballotTx(electionId: string, sealed: SealedBallot): Uint8Array {
-    return encodeTx({
-      body: {
-        kind: 'ballot',
-        electionId,
-        kioskId: this.kioskId,
-        nullifier: sealed.envelope.nullifier,
-        ballotId: sealed.ballotId,
-        envelope: sealed.signed.bytes,
-      },
-      signature: sealed.signed.signature,
-    });
+    return ballotTxOf(electionId, this.kioskId, sealed);
   }
+}
+
+/** A sealed ballot as the devnet's `ballot` transaction, signed with the envelope's signature. */
+export function ballotTxOf(electionId: string, kioskId: string, sealed: SealedBallot): Uint8Array {
+  return encodeTx({
+    body: {
+      kind: 'ballot',
+      electionId,
+      kioskId,
+      nullifier: sealed.envelope.nullifier,
+      ballotId: sealed.ballotId,
+      envelope: sealed.signed.bytes,
+    },
+    signature: sealed.signed.signature,
+  });
 }
 
 export interface ScenarioElection {

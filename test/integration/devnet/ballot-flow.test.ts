@@ -14,7 +14,7 @@ import {
   sealBallot,
   type SealedBallot,
 } from '../../../src/ballot/index.js';
-import { encodeTx, key, type Tx } from '../../../src/devnet/app/index.js';
+import { encodeTx, key } from '../../../src/devnet/app/index.js';
 import { serveLightProtocols } from '../../../src/devnet/rpc.js';
 import { demoWorld, type DemoWorld } from '../../../src/devnet/world.js';
 import { devnetSigner } from '../../../src/devnet/keys.js';
@@ -37,6 +37,7 @@ import {
   verifyToHeight,
   type TrustedState,
 } from '../../../src/sync/light/index.js';
+import { ballotTxOf } from '../../../src/devnet/scenario/driver.js';
 import { err, ok } from '../../../src/shared/result.js';
 import { must, testNet, type TestNet } from '../../unit/devnet-net/helpers.js';
 
@@ -49,18 +50,7 @@ let serverAddr: string;
 const nowS = () => Math.floor(t.clock.now() / 1000);
 
 function ballotTx(sealed: SealedBallot, kioskId: string, electionId: string): Uint8Array {
-  const tx: Tx = {
-    body: {
-      kind: 'ballot',
-      electionId,
-      kioskId,
-      nullifier: sealed.envelope.nullifier,
-      ballotId: sealed.ballotId,
-      envelope: sealed.signed.bytes,
-    },
-    signature: sealed.signed.signature,
-  };
-  return encodeTx(tx);
+  return ballotTxOf(electionId, kioskId, sealed);
 }
 
 function seal(

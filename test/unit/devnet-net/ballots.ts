@@ -1,7 +1,7 @@
 // A real sealed ballot for the fault tests: the demo world on chain, then one referendum
 // ballot from the demo kiosk, as the kiosk would submit it.
 import { chainGenesis, prepareBallot, sealBallot } from '../../../src/ballot/index.js';
-import { encodeTx } from '../../../src/devnet/app/index.js';
+import { ballotTxOf } from '../../../src/devnet/scenario/driver.js';
 import { demoWorld } from '../../../src/devnet/world.js';
 import { taggedHash } from '../../../src/protocol/hash.js';
 import { must, type TestNet } from './helpers.js';
@@ -28,16 +28,6 @@ export async function ballotTxFor(t: TestNet): Promise<{ tx: Uint8Array; ballotI
   });
   if (!sealed.ok) throw new Error(JSON.stringify(sealed.error));
   const s = sealed.value;
-  const tx = encodeTx({
-    body: {
-      kind: 'ballot',
-      electionId: e.electionId,
-      kioskId: world.kiosk.kioskId,
-      nullifier: s.envelope.nullifier,
-      ballotId: s.ballotId,
-      envelope: s.signed.bytes,
-    },
-    signature: s.signed.signature,
-  });
+  const tx = ballotTxOf(e.electionId, world.kiosk.kioskId, s);
   return { tx, ballotId: s.ballotId };
 }

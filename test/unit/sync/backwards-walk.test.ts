@@ -65,7 +65,7 @@ describe('backwards header walk', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const client = (fetched: number[]) =>
+  const clientOf = (peers: PeerRpc[]) =>
     new LightClient({
       store,
       chainId: CHAIN_ID,
@@ -75,11 +75,13 @@ describe('backwards header walk', () => {
         headerHash: headerHash(chain.at(1).header),
         validatorSet: chain.at(1).validatorSet,
       },
-      peers: [chainPeer('primary', chain, fetched), chainPeer('witness', chain, fetched)],
+      peers,
       clock,
       options: OPTIONS,
       logger: silentLogger,
     });
+  const client = (fetched: number[]) =>
+    clientOf([chainPeer('primary', chain, fetched), chainPeer('witness', chain, fetched)]);
 
   it('starts from the nearest kept header after a restart', async () => {
     const fetched: number[] = [];
@@ -130,20 +132,7 @@ describe('backwards header walk', () => {
     // A primary that serves another chain below 500: its headers cannot link to the kept one.
     const other = buildChain({ heights: HEIGHTS, membersAt: () => members([4, 5, 6, 7]) });
     const liarFetched: number[] = [];
-    const lying = new LightClient({
-      store,
-      chainId: CHAIN_ID,
-      checkpoint: {
-        chainId: CHAIN_ID,
-        height: 1,
-        headerHash: headerHash(chain.at(1).header),
-        validatorSet: chain.at(1).validatorSet,
-      },
-      peers: [chainPeer('liar', other, liarFetched)],
-      clock,
-      options: OPTIONS,
-      logger: silentLogger,
-    });
+    const lying = clientOf([chainPeer('liar', other, liarFetched)]);
     const r = await lying.headerAt(450);
     expect(r).toMatchObject({ ok: false, error: { message: 'backwards: hash-chain-broken' } });
     // Refused at the first link below the kept header: the walk started there.
